@@ -1,0 +1,174 @@
+// unspin model build | info
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "lexicon/lexicon.h"
+#include "lexicon/lexicon_builder.h"
+#include "util/file_io.h"
+
+namespace unspin::cli {
+
+namespace {
+
+struct BuildOptions {
+  std::string out;
+  DefaultLexiconPaths paths;
+};
+
+Status MakeDirs(const std::string& dir) {
+  std::string partial;
+  for (size_t i = 0; i <= dir.size(); ++i) {
+    if (i == dir.size() || dir[i] == '/') {
+      partial = dir.substr(0, i);
+      if (!partial.empty() && !IsDirectory(partial) && ::mkdir(partial.c_str(), 0755) != 0 &&
+          !IsDirectory(partial)) {
+        return IoError("cannot create directory " + partial);
+      }
+    }
+  }
+  return OkStatus();
+}
+
+int RunBuild(const BuildOptions& opt) {
+  std::string dir = ResolveModelDir(opt.out);
+  if (Status s = MakeDirs(dir); !s.ok()) return Fail(s, kExitFailure);
+  auto start = std::chrono::steady_clock::now();
+  LexiconBuildReport report;
+  std::string path = LexiconPath(dir);
+  Status s = BuildDefaultLexicon(opt.paths, path, &report);
+  if (!s.ok()) {
+    // Missing Debian files: the message names the package to install.
+    return Fail(s.WithContext("model build"), s.code() == StatusCode::kNotFound ? kExitModel : ExitCodeFor(s));
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  auto lex = Lexicon::Open(path);
+  if (!lex.ok()) return Fail(lex.status().WithContext("model build: re-reading"), kExitModel);
+  LexiconStats st = lex->Stats();
+  std::fprintf(stderr,
+               "unspin: built %s in %.1f s: %u strings, %u phrases with synonyms, %u senses "
+               "(%zu read, %zu phrases rejected), %.1f MB\n",
+               path.c_str(), seconds, st.strings, st.phrases, st.senses, report.senses_read,
+               report.phrases_rejected, lex->file().info().file_size / 1e6);
+  return kExitOk;
+}
+
+int RunInfo(const std::string& model, bool json) {
+  std::string path = LexiconPath(ResolveModelDir(model));
+  auto start = std::chrono::steady_clock::now();
+  auto lex = Lexicon::Open(path);
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (!lex.ok()) {
+    Status s = lex.status();
+    if (s.code() == StatusCode::kNotFound) {
+      s = NotFoundError(s.message() + "; build the default model with: unspin model build");
+    }
+    return Fail(s, kExitModel);
+  }
+  LexiconStats st = lex->Stats();
+  nlohmann::json out;
+  out["lexicon"] = {
+      {"path", path},
+      {"bytes", lex->file().info().file_size},
+      {"format_version", lex->file().info().version},
+      {"load_ms", ms},
+      {"strings", st.strings},
+      {"phrases_with_synonyms", st.phrases},
+      {"senses", st.senses},
+      {"members", st.members},
+      {"inflected_lemmas", st.inflected_lemmas},
+      {"analyses", st.analyses},
+  };
+  for (int i = 0; i < kSourceCount; ++i) {
+    out["lexicon"]["senses_by_source"][SourceName(static_cast<Source>(i))] = st.senses_by_source[i];
+  }
+  out["lexicon"]["build"] = nlohmann::json::parse(lex->MetaJson(), nullptr, false);
+  std::string text = json ? out.dump() : out.dump(2);
+  std::printf("%s\n", text.c_str());
+  return kExitOk;
+}
+
+int RunLookup(const std::string& model, const std::string& phrase) {
+  auto lex = Lexicon::Open(LexiconPath(ResolveModelDir(model)));
+  if (!lex.ok()) return Fail(lex.status(), kExitModel);
+  std::string key, display;
+  int tokens = 0;
+  if (!NormalizePhrase(phrase, &key, &display, &tokens)) {
+    return Fail(InvalidArgumentError("\"" + phrase + "\" is not a phrase of 1 to 4 words"), kExitUsage);
+  }
+  uint32_t id = lex->Find(key);
+  nlohmann::json out;
+  out["key"] = key;
+  out["found"] = id != Lexicon::kNone;
+  if (id == Lexicon::kNone) {
+    std::printf("%s\n", out.dump(2).c_str());
+    return kExitOk;
+  }
+  out["display"] = lex->Display(id);
+  out["stopword"] = lex->IsStopword(id);
+  out["common"] = lex->IsCommon(id);
+  std::vector<Lexicon::Analysis> analyses;
+  lex->Analyses(id, &analyses);
+  for (const auto& a : analyses) {
+    out["inflection_of"].push_back({{"lemma", lex->Key(a.lemma)}, {"tag", InflectionName(a.tag)}});
+  }
+  for (int t = 1; t < kInflectionCount; ++t) {
+    uint32_t f = lex->Inflect(id, static_cast<Inflection>(t));
+    if (f != Lexicon::kNone) out["forms"][InflectionName(static_cast<Inflection>(t))] = lex->Key(f);
+  }
+  std::vector<uint32_t> ids;
+  for (int src = 0; src < kSourceCount; ++src) {
+    LexiconFilter filter;
+    filter.sources = MaskOf(static_cast<Source>(src));
+    const char* name = SourceName(static_cast<Source>(src));
+    lex->Substitutes(id, filter, &ids);
+    for (uint32_t x : ids) out["substitutes"][name].push_back(lex->Display(x));
+    lex->Originals(id, filter, &ids);
+    for (uint32_t x : ids) out["originals"][name].push_back(lex->Display(x));
+  }
+  std::printf("%s\n", out.dump(2).c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddModelCommands(CLI::App* app, Runner* run) {
+  CLI::App* model = app->add_subcommand("model", "build or describe a model");
+  model->require_subcommand(1);
+
+  auto build = std::make_shared<BuildOptions>();
+  build->paths.data_dir = DefaultDataDir();
+  CLI::App* b = model->add_subcommand("build", "build the default model from Debian's lexical packages");
+  b->add_option("--out,-o", build->out, "model directory (default: $UNSPIN_MODEL or model/ beside the binary)");
+  b->add_option("--mythes", build->paths.mythes, "LibreOffice thesaurus (mythes-en-us)")->capture_default_str();
+  b->add_option("--wordnet", build->paths.wordnet_dir, "WordNet directory (wordnet-base)")->capture_default_str();
+  b->add_option("--aiksaurus", build->paths.aiksaurus_dir, "Aiksaurus data (libaiksaurus-1.2-data)")->capture_default_str();
+  b->add_option("--scowl", build->paths.scowl_dir, "SCOWL word lists (scowl)")->capture_default_str();
+  b->add_option("--data", build->paths.data_dir, "unspin's data tables")->capture_default_str();
+  b->callback([run, build] { *run = [build] { return RunBuild(*build); }; });
+
+  auto info_model = std::make_shared<std::string>();
+  auto info_json = std::make_shared<bool>(false);
+  CLI::App* i = model->add_subcommand("info", "describe a model and check that it loads");
+  i->add_option("model", *info_model, "model directory or lexicon file");
+  i->add_flag("--json", *info_json, "one line of JSON");
+  auto lookup_model = std::make_shared<std::string>();
+  auto lookup_phrase = std::make_shared<std::string>();
+  CLI::App* l = model->add_subcommand("lookup", "show a word's synonyms, originals and forms");
+  l->add_option("phrase", *lookup_phrase, "word or phrase")->required();
+  l->add_option("--model", *lookup_model, "model directory");
+  l->callback([run, lookup_model, lookup_phrase] {
+    *run = [lookup_model, lookup_phrase] { return RunLookup(*lookup_model, *lookup_phrase); };
+  });
+
+  i->callback([run, info_model, info_json] {
+    *run = [info_model, info_json] { return RunInfo(*info_model, *info_json); };
+  });
+}
+
+}  // namespace unspin::cli

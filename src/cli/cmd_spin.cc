@@ -1,0 +1,229 @@
+// unspin spin: rewrite text as a spinner would, or make labelled data.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "io/jsonl.h"
+#include "lexicon/lexicon.h"
+#include "spin/spinner.h"
+#include "text/chunker.h"
+#include "text/utf8.h"
+#include "util/file_io.h"
+
+namespace unspin::cli {
+
+namespace {
+
+struct SpinFlags {
+  std::string input = "-";
+  std::string output;
+  std::string model;
+  std::string profile = "phrase";
+  std::string sources;
+  double rate = 0.2;
+  uint64_t seed = 1;
+  bool jsonl = false;
+  bool swap_names = false;
+  bool replace_invalid = false;
+  size_t max_record_bytes = size_t{64} << 20;
+};
+
+// Output that is either stdout or a file written to a temporary name and
+// renamed into place on success, so a failed run never leaves a truncated
+// file that looks complete.
+class Output {
+ public:
+  Status Open(const std::string& path) {
+    path_ = path;
+    if (path.empty() || path == "-") {
+      file_ = stdout;
+      return OkStatus();
+    }
+    tmp_ = path + ".partial";
+    file_ = std::fopen(tmp_.c_str(), "wb");
+    if (!file_) return IoError(tmp_ + ": " + std::strerror(errno));
+    return OkStatus();
+  }
+  Status Write(std::string_view data) { return WriteAll(file_, data); }
+  Status Commit() {
+    if (std::fflush(file_) != 0) return IoError(std::string("writing output: ") + std::strerror(errno));
+    if (file_ == stdout) return OkStatus();
+    if (std::fclose(file_) != 0) {
+      file_ = nullptr;
+      return IoError(std::string("closing output: ") + std::strerror(errno));
+    }
+    file_ = nullptr;
+    if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+      return IoError(path_ + ": " + std::strerror(errno));
+    }
+    return OkStatus();
+  }
+  ~Output() {
+    if (file_ && file_ != stdout) {
+      std::fclose(file_);
+      std::remove(tmp_.c_str());
+    }
+  }
+
+ private:
+  std::string path_, tmp_;
+  std::FILE* file_ = nullptr;
+};
+
+Result<int> OpenInput(const std::string& path) {
+  if (path == "-") return STDIN_FILENO;
+  if (IsDirectory(path)) return InvalidArgumentError(path + ": is a directory");
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return NotFoundError(path + ": no such file");
+    return IoError(path + ": " + std::strerror(errno));
+  }
+  return fd;
+}
+
+nlohmann::json SwapsJson(const SpinResult& r) {
+  nlohmann::json swaps = nlohmann::json::array();
+  for (const SpinSwap& s : r.swaps) {
+    swaps.push_back({{"original", s.original},
+                     {"spun", s.spun},
+                     {"original_start", s.original_begin},
+                     {"original_end", s.original_end},
+                     {"spun_start", s.spun_begin},
+                     {"spun_end", s.spun_end},
+                     {"source", SourceName(s.source)}});
+  }
+  return swaps;
+}
+
+int SpinPlain(const Spinner& spinner, const SpinFlags& f, int fd, Output* out) {
+  TextChunker chunker(fd);
+  Rng rng(f.seed);
+  SpinResult result;
+  std::string window;
+  uint64_t offset = 0;
+  bool any = false;
+  for (;;) {
+    auto more = chunker.Next(&window, &offset);
+    if (!more.ok()) return Fail(more.status(), kExitFailure);
+    if (!*more) break;
+    any = true;
+    if (size_t nul = FindNul(window); nul != std::string::npos) {
+      return Fail(InvalidInputError("input looks binary: NUL byte at byte offset " +
+                                    std::to_string(offset + nul)),
+                  kExitBadInput);
+    }
+    if (f.replace_invalid) {
+      window = ReplaceInvalidUtf8(window, nullptr);
+    } else if (Status s = ValidateUtf8(window, offset); !s.ok()) {
+      return Fail(s, kExitBadInput);
+    }
+    spinner.Spin(window, &rng, &result);
+    if (Status s = out->Write(result.text); !s.ok()) return Fail(s, kExitFailure);
+  }
+  if (!any) return Fail(InvalidInputError("input is empty"), kExitBadInput);
+  if (Status s = out->Commit(); !s.ok()) return Fail(s, kExitFailure);
+  return kExitOk;
+}
+
+int SpinJsonl(const Spinner& spinner, const SpinFlags& f, int fd, Output* out) {
+  JsonlReader reader(fd, f.max_record_bytes, f.replace_invalid);
+  JsonlItem item;
+  SpinResult result;
+  uint64_t errors = 0;
+  for (;;) {
+    auto more = reader.Next(&item);
+    if (!more.ok()) return Fail(more.status(), kExitFailure);
+    if (!*more) break;
+    nlohmann::json record;
+    if (!item.error.empty()) {
+      record = ErrorRecord(item);
+      ++errors;
+    } else {
+      // Each record's randomness depends on the seed and its id (or line),
+      // so a record spins the same in any batch.
+      std::string key = item.id.is_null() ? "line:" + std::to_string(item.line) : item.id.dump();
+      Rng rng = Rng::ForRecord(f.seed, key);
+      spinner.Spin(item.text, &rng, &result);
+      record["id"] = item.id;
+      record["text"] = result.text;
+      record["original"] = item.text;
+      record["swaps"] = SwapsJson(result);
+      record["words"] = result.words;
+      record["eligible"] = result.eligible;
+    }
+    std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    line += '\n';
+    if (Status s = out->Write(line); !s.ok()) return Fail(s, kExitFailure);
+  }
+  if (Status s = out->Commit(); !s.ok()) return Fail(s, kExitFailure);
+  if (errors > 0) {
+    std::fprintf(stderr, "unspin: %llu record(s) could not be processed; see their \"error\" fields\n",
+                 static_cast<unsigned long long>(errors));
+    return kExitPartial;
+  }
+  return kExitOk;
+}
+
+int RunSpin(const SpinFlags& f) {
+  auto profile = FindProfile(f.profile);
+  if (!profile.ok()) return Fail(profile.status(), kExitUsage);
+  if (!f.sources.empty()) {
+    auto mask = ParseSourceList(f.sources);
+    if (!mask.ok()) return Fail(mask.status(), kExitUsage);
+    profile->filter.sources = *mask;
+  }
+  if (!(f.rate >= 0.0 && f.rate <= 1.0)) {
+    return Fail(InvalidArgumentError("--rate must be between 0 and 1"), kExitUsage);
+  }
+  auto lexicon = Lexicon::Open(LexiconPath(ResolveModelDir(f.model)));
+  if (!lexicon.ok()) {
+    Status s = lexicon.status();
+    if (s.code() == StatusCode::kNotFound) {
+      s = NotFoundError(s.message() + "; build the default model with: unspin model build");
+    }
+    return Fail(s.WithContext("loading model"), kExitModel);
+  }
+  SpinOptions options;
+  options.rate = f.rate;
+  options.profile = *profile;
+  options.swap_names = f.swap_names;
+  Spinner spinner(*lexicon, options);
+
+  auto fd = OpenInput(f.input);
+  if (!fd.ok()) return Fail(fd.status(), fd.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitBadInput);
+  Output out;
+  if (Status s = out.Open(f.output); !s.ok()) return Fail(s, kExitFailure);
+  int code = f.jsonl ? SpinJsonl(spinner, f, *fd, &out) : SpinPlain(spinner, f, *fd, &out);
+  if (*fd != STDIN_FILENO) ::close(*fd);
+  return code;
+}
+
+}  // namespace
+
+void AddSpinCommand(CLI::App* app, Runner* run) {
+  auto f = std::make_shared<SpinFlags>();
+  CLI::App* c = app->add_subcommand("spin", "rewrite text the way article spinners do");
+  c->add_option("input", f->input, "input file, or - for standard input")->capture_default_str();
+  c->add_option("--output,-o", f->output, "output file (default: standard output)");
+  c->add_option("--model", f->model, "model directory");
+  c->add_option("--profile,-p", f->profile,
+                "naive | phrase | careful | loose | mythes | wordnet | moby | table")
+      ->capture_default_str();
+  c->add_option("--sources", f->sources, "restrict to lexicon sources: mythes,wordnet,moby,table");
+  c->add_option("--rate,-r", f->rate, "share of eligible positions swapped, 0..1")->capture_default_str();
+  c->add_option("--seed,-s", f->seed, "random seed; the same seed gives the same output")->capture_default_str();
+  c->add_flag("--jsonl", f->jsonl, "read {\"id\",\"text\"} lines; write spun text with the swaps");
+  c->add_flag("--swap-names", f->swap_names, "also swap capitalised words inside sentences");
+  c->add_flag("--replace-invalid", f->replace_invalid, "replace invalid UTF-8 with U+FFFD instead of failing");
+  c->add_option("--max-record-bytes", f->max_record_bytes, "longest JSONL line accepted")->capture_default_str();
+  c->callback([run, f] { *run = [f] { return RunSpin(*f); }; });
+}
+
+}  // namespace unspin::cli

@@ -1,0 +1,18 @@
+// Subcommand registration. Each command file adds its subcommand to the
+// CLI11 app and sets `run` to what executes it.
+#ifndef UNSPIN_CLI_COMMANDS_H_
+#define UNSPIN_CLI_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace unspin::cli {
+
+using Runner = std::function<int()>;
+
+void AddModelCommands(CLI::App* app, Runner* run);
+void AddSpinCommand(CLI::App* app, Runner* run);
+
+}  // namespace unspin::cli
+
+#endif  // UNSPIN_CLI_COMMANDS_H_

@@ -1,0 +1,60 @@
+#include "cli/common.h"
+
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+
+#include "util/file_io.h"
+
+namespace unspin::cli {
+
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return kExitOk;
+    case StatusCode::kInvalidArgument: return kExitUsage;
+    case StatusCode::kInvalidInput:
+    case StatusCode::kResourceExhausted: return kExitBadInput;
+    case StatusCode::kDataLoss:
+    case StatusCode::kVersionMismatch: return kExitModel;
+    default: return kExitFailure;
+  }
+}
+
+int Fail(const Status& status, int exit_code) {
+  std::fprintf(stderr, "unspin: %s\n", status.message().c_str());
+  return exit_code;
+}
+
+int Fail(const Status& status) { return Fail(status, ExitCodeFor(status)); }
+
+namespace {
+std::string ExecutableDir() {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return ".";
+  std::string path(buf, static_cast<size_t>(n));
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+}  // namespace
+
+std::string ResolveModelDir(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("UNSPIN_MODEL"); env && *env) return env;
+  return ExecutableDir() + "/model";
+}
+
+std::string LexiconPath(const std::string& model_dir) {
+  if (!IsDirectory(model_dir) && FileExists(model_dir)) return model_dir;  // a file given directly
+  return model_dir + "/lexicon.bin";
+}
+
+std::string DefaultDataDir() {
+  std::string beside = ExecutableDir() + "/../share/unspin/data";
+  if (FileExists(beside + "/rewrites.tsv")) return beside;
+  return UNSPIN_DATA_DIR;
+}
+
+}  // namespace unspin::cli

@@ -1,0 +1,124 @@
+#include "io/jsonl.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "text/utf8.h"
+
+namespace unspin {
+
+JsonlReader::JsonlReader(int fd, size_t max_record_bytes, bool replace_invalid)
+    : fd_(fd), max_bytes_(max_record_bytes), replace_invalid_(replace_invalid) {}
+
+Status JsonlReader::Fill() {
+  if (pos_ > 0) {
+    buffer_.erase(0, pos_);
+    pos_ = 0;
+  }
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd_, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return IoError(std::string("reading input: ") + std::strerror(errno));
+    }
+    if (n == 0) eof_ = true;
+    else buffer_.append(buf, static_cast<size_t>(n));
+    return OkStatus();
+  }
+}
+
+Result<bool> JsonlReader::ReadLine(bool* too_long, uint64_t* length) {
+  line_.clear();
+  *too_long = false;
+  *length = 0;
+  for (;;) {
+    size_t nl = buffer_.find('\n', pos_);
+    size_t end = nl == std::string::npos ? buffer_.size() : nl;
+    size_t chunk = end - pos_;
+    *length += chunk;
+    if (*length > max_bytes_) {
+      *too_long = true;
+      line_.clear();  // keep streaming past it without holding it
+    } else {
+      line_.append(buffer_, pos_, chunk);
+    }
+    pos_ = end;
+    if (nl != std::string::npos) {
+      ++pos_;
+      return true;
+    }
+    if (eof_) return *length > 0 || *too_long;
+    RETURN_IF_ERROR(Fill());
+    if (eof_ && pos_ >= buffer_.size()) return *length > 0 || *too_long;
+  }
+}
+
+Result<bool> JsonlReader::Next(JsonlItem* item) {
+  for (;;) {
+    bool too_long;
+    uint64_t length;
+    ASSIGN_OR_RETURN(bool got, ReadLine(&too_long, &length));
+    if (!got) return false;
+    ++line_no_;
+    *item = JsonlItem();
+    item->line = line_no_;
+    if (too_long) {
+      item->error = "record is " + std::to_string(length) + " bytes, over the limit of " +
+                    std::to_string(max_bytes_) + " (--max-record-bytes)";
+      return true;
+    }
+    if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+    if (line_.find_first_not_of(" \t") == std::string::npos) continue;  // blank: not a record
+    if (size_t nul = FindNul(line_); nul != std::string::npos) {
+      item->error = "line contains a NUL byte at column " + std::to_string(nul + 1) + " (binary data?)";
+      return true;
+    }
+    if (replace_invalid_) {
+      line_ = ReplaceInvalidUtf8(line_, nullptr);
+    } else if (size_t bad = FindInvalidUtf8(line_); bad != std::string::npos) {
+      item->error = "invalid UTF-8 at column " + std::to_string(bad + 1) +
+                    "; fix the encoding or pass --replace-invalid";
+      return true;
+    }
+    nlohmann::json record;
+    try {
+      record = nlohmann::json::parse(line_);
+    } catch (const nlohmann::json::parse_error& e) {
+      item->error = std::string("not valid JSON: ") + e.what();
+      return true;
+    }
+    if (!record.is_object()) {
+      item->error = std::string("expected a JSON object, got ") + record.type_name();
+      return true;
+    }
+    if (auto it = record.find("id"); it != record.end()) item->id = *it;
+    auto text = record.find("text");
+    if (text == record.end()) {
+      item->error = "record has no \"text\" field";
+      return true;
+    }
+    if (!text->is_string()) {
+      item->error = std::string("\"text\" must be a string, got ") + text->type_name();
+      return true;
+    }
+    item->text = text->get<std::string>();
+    if (size_t nul = FindNul(item->text); nul != std::string::npos) {
+      item->error = "\"text\" contains a NUL character at byte " + std::to_string(nul);
+      item->text.clear();
+    }
+    return true;
+  }
+}
+
+nlohmann::json ErrorRecord(const JsonlItem& item) {
+  nlohmann::json out;
+  out["id"] = item.id;
+  out["line"] = item.line;
+  out["error"] = item.error;
+  return out;
+}
+
+}  // namespace unspin

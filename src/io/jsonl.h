@@ -1,0 +1,55 @@
+// JSON Lines input for batch commands: one {"id": ..., "text": "..."} record
+// per line. Every non-blank line yields exactly one JsonlItem, either a
+// record or an error naming the line, so callers can emit one output record
+// per input record and lose none.
+#ifndef UNSPIN_IO_JSONL_H_
+#define UNSPIN_IO_JSONL_H_
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "util/status.h"
+
+namespace unspin {
+
+struct JsonlItem {
+  uint64_t line = 0;     // 1-based line number in the input
+  nlohmann::json id;     // the record's "id" as given, or null
+  std::string text;      // valid UTF-8 when error is empty
+  std::string error;     // non-empty: this line is not a usable record
+};
+
+class JsonlReader {
+ public:
+  // Reads from `fd` (not owned). Lines longer than `max_record_bytes` are
+  // skipped (streamed past, never held in memory) and reported as errors.
+  // With `replace_invalid`, invalid UTF-8 is replaced by U+FFFD instead of
+  // being an error.
+  JsonlReader(int fd, size_t max_record_bytes, bool replace_invalid);
+
+  // Returns false at end of input. A read error of the input itself (not of
+  // a record) is returned as a Status.
+  Result<bool> Next(JsonlItem* item);
+
+ private:
+  // Reads one line into line_ (without '\n'); false at end of input.
+  Result<bool> ReadLine(bool* too_long, uint64_t* length);
+  Status Fill();
+
+  int fd_;
+  size_t max_bytes_;
+  bool replace_invalid_;
+  std::string buffer_;
+  size_t pos_ = 0;
+  bool eof_ = false;
+  uint64_t line_no_ = 0;
+  std::string line_;
+};
+
+// The error record written for a bad input line.
+nlohmann::json ErrorRecord(const JsonlItem& item);
+
+}  // namespace unspin
+
+#endif  // UNSPIN_IO_JSONL_H_

@@ -1,0 +1,284 @@
+#include "spin/spinner.h"
+
+#include <algorithm>
+
+#include "text/case.h"
+
+namespace unspin {
+
+namespace {
+
+// Strips a possessive "'s" / "’s" from a lower-case word into `suffix`.
+std::string_view StripPossessive(std::string_view word, std::string_view* suffix) {
+  for (std::string_view s : {std::string_view("'s"), std::string_view("\xE2\x80\x99s")}) {
+    if (word.size() > s.size() && word.ends_with(s)) {
+      *suffix = word.substr(word.size() - s.size());
+      return word.substr(0, word.size() - s.size());
+    }
+  }
+  *suffix = {};
+  return word;
+}
+
+std::vector<std::string> SplitSpaces(std::string_view s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find(' ', start);
+    if (end == std::string_view::npos) end = s.size();
+    out.emplace_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Spinner::Spinner(const Lexicon& lexicon, SpinOptions options)
+    : lexicon_(lexicon), options_(std::move(options)) {}
+
+bool Spinner::TryKey(const std::string& key, Inflection tag, int tokens, Match* match) const {
+  uint32_t id = lexicon_.Find(key);
+  if (id == Lexicon::kNone) return false;
+  LexiconFilter filter = options_.profile.filter;
+  // Function words change only through the rewrite table.
+  if (tokens == 1 && lexicon_.IsStopword(id)) filter.sources &= MaskOf(Source::kTable);
+  if (options_.profile.respect_pos && tag != Inflection::kBase) {
+    filter.pos = PosBit(PosOfInflection(tag));
+    if (PosOfInflection(tag) == Pos::kAdj) filter.pos |= PosBit(Pos::kAdv);
+  }
+  // The rewrite table lists surface forms ("said", "says"); it never
+  // applies to an inflected match.
+  if (tag != Inflection::kBase) filter.sources &= static_cast<SourceMask>(~MaskOf(Source::kTable));
+  if (!lexicon_.HasSubstitutes(id, filter)) return false;
+  // Weight each substitute by the senses that offer it, each sense sharing
+  // one unit among its substitutes: a spinner picks a sense, then a word,
+  // so a 40-word Moby group does not drown a 3-word synset.
+  match->substitutes.clear();
+  match->sources.clear();
+  match->weights.clear();
+  std::vector<uint32_t> offered;
+  for (uint32_t m : lexicon_.Memberships(id)) {
+    uint32_t sense = m >> 2;
+    if (!(m & kRoleOriginal) || !(filter.sources & MaskOf(lexicon_.SenseSource(sense)))) continue;
+    Pos pos = lexicon_.SensePos(sense);
+    if (pos != Pos::kOther && !(filter.pos & PosBit(pos))) continue;
+    offered.clear();
+    for (uint32_t member : lexicon_.SenseMembers(sense)) {
+      uint32_t other = Lexicon::MemberString(member);
+      if (other == id || !(Lexicon::MemberRoles(member) & kRoleSubstitute) ||
+          !(filter.relations & MaskOf(Lexicon::MemberRelation(member)))) {
+        continue;
+      }
+      if (options_.profile.common_substitutes && !lexicon_.IsCommon(other)) continue;
+      offered.push_back(other);
+    }
+    for (uint32_t other : offered) {
+      double w = 1.0 / static_cast<double>(offered.size());
+      auto it = std::find(match->substitutes.begin(), match->substitutes.end(), other);
+      if (it == match->substitutes.end()) {
+        match->substitutes.push_back(other);
+        match->sources.push_back(lexicon_.SenseSource(sense));
+        match->weights.push_back(w);
+      } else {
+        match->weights[static_cast<size_t>(it - match->substitutes.begin())] += w;
+      }
+    }
+  }
+  if (match->substitutes.empty()) return false;
+  match->lemma = id;
+  match->tag = tag;
+  match->tokens = tokens;
+  return true;
+}
+
+bool Spinner::MatchPhrase(const std::vector<std::string>& words, Match* match) const {
+  const int n = static_cast<int>(words.size());
+  std::string key;
+  for (int i = 0; i < n; ++i) {
+    if (i) key += ' ';
+    key += words[i];
+  }
+  if (TryKey(key, Inflection::kBase, n, match)) return true;
+  // One inflected word: "took part" -> "take part", "agencies" -> "agency".
+  std::vector<Lexicon::Analysis> analyses;
+  for (int j = n - 1; j >= 0; --j) {
+    uint32_t form = lexicon_.Find(words[j]);
+    if (form == Lexicon::kNone) continue;
+    lexicon_.Analyses(form, &analyses);
+    for (const auto& a : analyses) {
+      key.clear();
+      for (int i = 0; i < n; ++i) {
+        if (i) key += ' ';
+        key += i == j ? std::string(lexicon_.Key(a.lemma)) : words[i];
+      }
+      if (TryKey(key, a.tag, n, match)) return true;
+    }
+  }
+  return false;
+}
+
+std::string Spinner::Realise(uint32_t substitute, Inflection tag) const {
+  if (tag == Inflection::kBase) return std::string(lexicon_.Display(substitute));
+  std::vector<std::string> words = SplitSpaces(lexicon_.Key(substitute));
+  const int n = static_cast<int>(words.size());
+  // Which word carries the inflection: nouns inflect at the end ("news
+  // agencies"), verbs and adjectives at the start ("took part").
+  int at = (tag == Inflection::kPlural) ? n - 1 : 0;
+  if (tag == Inflection::kPlural) {
+    for (int k = 1; k + 1 < n; ++k) {
+      if (words[k] == "of" || words[k] == "in") {  // "times of day", "fathers in law"
+        at = k - 1;
+        break;
+      }
+    }
+  }
+  uint32_t lemma = lexicon_.Find(words[at]);
+  uint32_t form = lemma == Lexicon::kNone ? Lexicon::kNone : lexicon_.Inflect(lemma, tag);
+  bool already_inflected = false;  // "60 minutes" is already plural
+  if (lemma != Lexicon::kNone) {
+    std::vector<Lexicon::Analysis> analyses;
+    lexicon_.Analyses(lemma, &analyses);
+    for (const auto& a : analyses) already_inflected |= a.tag == tag;
+  }
+  if (already_inflected) {
+    // keep the word as it is
+  } else if (form != Lexicon::kNone) {
+    words[at] = std::string(lexicon_.Key(form));
+  } else if (tag == Inflection::kComparative || tag == Inflection::kSuperlative) {
+    words[at] = (tag == Inflection::kComparative ? "more " : "most ") + words[at];
+  } else {
+    std::vector<std::string> forms = RuleInflections(words[at], tag);
+    if (!forms.empty()) words[at] = forms.front();
+  }
+  std::string out;
+  for (int i = 0; i < n; ++i) {
+    if (i) out += ' ';
+    out += words[i];
+  }
+  return out;
+}
+
+void Spinner::Spin(std::string_view text, Rng* rng, SpinResult* out) const {
+  out->text.clear();
+  out->swaps.clear();
+  out->words = 0;
+  out->eligible = 0;
+  std::vector<Token> tokens;
+  Tokenize(text, &tokens);
+  std::vector<Edit> edits;
+  std::vector<std::string> words;
+  std::vector<Lexicon::Analysis> analyses;
+  const int max_tokens = options_.profile.max_phrase_tokens;
+
+  auto usable = [&](size_t i, Casing* casing) {
+    const Token& t = tokens[i];
+    if (!t.IsWord() || t.Has(kHasDigit)) return false;
+    *casing = DetectCasing(t.Text(text));
+    if (*casing == Casing::kMixed) return false;
+    if (!options_.swap_names && t.Has(kFirstUpper) && !t.Has(kSentenceStart)) return false;
+    return true;
+  };
+
+  for (size_t i = 0; i < tokens.size();) {
+    Casing first_casing;
+    if (!tokens[i].IsWord()) {
+      ++i;
+      continue;
+    }
+    ++out->words;
+    if (!usable(i, &first_casing)) {
+      ++i;
+      continue;
+    }
+    // The longest run of words joined by single spaces that could form a
+    // phrase; later words must be lower case (or all upper case like the
+    // first), so "rose Garden" is not read as a phrase.
+    int run = 1;
+    words.clear();
+    std::string_view possessive;
+    auto lower_word = [&](size_t k) {
+      std::string w = ToLower(tokens[k].Text(text));
+      return w;
+    };
+    words.push_back(lower_word(i));
+    bool could_start_phrase = false;
+    if (max_tokens > 1) {
+      uint32_t id = lexicon_.Find(words[0]);
+      if (id != Lexicon::kNone) {
+        could_start_phrase = lexicon_.StartsPhrase(id);
+        lexicon_.Analyses(id, &analyses);
+        for (const auto& a : analyses) could_start_phrase |= lexicon_.StartsPhrase(a.lemma);
+      }
+    }
+    if (could_start_phrase) {
+      while (run < max_tokens && i + run < tokens.size()) {
+        const Token& prev = tokens[i + run - 1];
+        const Token& next = tokens[i + run];
+        Casing c;
+        if (next.begin != prev.end + 1 || text[prev.end] != ' ' || !usable(i + run, &c)) break;
+        if (c != Casing::kLower && !(first_casing == Casing::kUpper && c == Casing::kUpper)) break;
+        words.push_back(lower_word(i + run));
+        ++run;
+      }
+    }
+    Match match;
+    bool found = false;
+    for (int len = run; len >= 1 && !found; --len) {
+      std::vector<std::string> phrase(words.begin(), words.begin() + len);
+      std::string_view suffix;
+      std::string base(StripPossessive(phrase.back(), &suffix));
+      phrase.back() = base;
+      if (MatchPhrase(phrase, &match)) {
+        found = true;
+        possessive = suffix;
+      }
+    }
+    if (!found) {
+      ++i;
+      continue;
+    }
+    ++out->eligible;
+    if (rng->Uniform() >= options_.rate) {
+      ++i;
+      continue;
+    }
+    double total = 0;
+    for (double w : match.weights) total += w;
+    double r = rng->Uniform() * total;
+    size_t pick = 0;
+    while (pick + 1 < match.weights.size() && r >= match.weights[pick]) r -= match.weights[pick++];
+    std::string replacement = Realise(match.substitutes[pick], match.tag);
+    if (DetectCasing(replacement) == Casing::kLower) {
+      bool all_upper = first_casing == Casing::kUpper && match.tokens > 1;
+      if (first_casing == Casing::kUpper && match.tokens == 1) all_upper = true;
+      replacement = ApplyCasing(replacement, all_upper ? Casing::kUpper
+                                             : first_casing == Casing::kTitle ? Casing::kTitle
+                                                                             : Casing::kLower);
+    }
+    replacement += possessive;
+    const Token& first = tokens[i];
+    const Token& last = tokens[i + static_cast<size_t>(match.tokens) - 1];
+    std::string_view original = text.substr(first.begin, last.end - first.begin);
+    if (replacement != original) {
+      SpinSwap swap;
+      swap.original_begin = first.begin;
+      swap.original_end = last.end;
+      swap.original = std::string(original);
+      swap.spun = replacement;
+      swap.source = match.sources[pick];
+      out->swaps.push_back(std::move(swap));
+      edits.push_back({first.begin, last.end, std::move(replacement)});
+    }
+    i += static_cast<size_t>(match.tokens);
+  }
+  out->text = ApplyEdits(text, edits);
+  int64_t delta = 0;
+  for (SpinSwap& s : out->swaps) {
+    s.spun_begin = static_cast<uint32_t>(s.original_begin + delta);
+    s.spun_end = static_cast<uint32_t>(s.spun_begin + s.spun.size());
+    delta += static_cast<int64_t>(s.spun.size()) - static_cast<int64_t>(s.original.size());
+  }
+}
+
+}  // namespace unspin
