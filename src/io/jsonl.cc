@@ -81,6 +81,9 @@ Result<bool> JsonlReader::Next(JsonlItem* item) {
     } else if (size_t bad = FindInvalidUtf8(line_); bad != std::string::npos) {
       item->error = "invalid UTF-8 at column " + std::to_string(bad + 1) +
                     "; fix the encoding or pass --replace-invalid";
+      // Still report the record's id if the rest of it is readable.
+      nlohmann::json repaired = nlohmann::json::parse(ReplaceInvalidUtf8(line_, nullptr), nullptr, false);
+      if (repaired.is_object() && repaired.contains("id")) item->id = repaired["id"];
       return true;
     }
     nlohmann::json record;

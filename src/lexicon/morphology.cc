@@ -129,6 +129,8 @@ std::vector<std::string> RuleInflections(std::string_view lemma, Inflection tag)
     case Inflection::kPlural:
     case Inflection::kThirdPerson:
       if (n >= 2 && w[n - 1] == 'y' && IsConsonant(w[n - 2])) return {w.substr(0, n - 1) + "ies"};
+      // woman -> women, but human -> humans: attestation decides.
+      if (tag == Inflection::kPlural && EndsWith(w, "man")) return {w.substr(0, n - 2) + "en", w + "s"};
       if (n >= 2 && w[n - 1] == 'o' && IsConsonant(w[n - 2])) {
         return tag == Inflection::kThirdPerson ? std::vector<std::string>{w + "es", w + "s"}
                                                : std::vector<std::string>{w + "s", w + "es"};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "lexicon/inflect.h"
 #include "text/case.h"
 
 namespace unspin {
@@ -18,18 +19,6 @@ std::string_view StripPossessive(std::string_view word, std::string_view* suffix
   }
   *suffix = {};
   return word;
-}
-
-std::vector<std::string> SplitSpaces(std::string_view s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t end = s.find(' ', start);
-    if (end == std::string_view::npos) end = s.size();
-    out.emplace_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
 }
 
 }  // namespace
@@ -118,47 +107,6 @@ bool Spinner::MatchPhrase(const std::vector<std::string>& words, Match* match) c
   return false;
 }
 
-std::string Spinner::Realise(uint32_t substitute, Inflection tag) const {
-  if (tag == Inflection::kBase) return std::string(lexicon_.Display(substitute));
-  std::vector<std::string> words = SplitSpaces(lexicon_.Key(substitute));
-  const int n = static_cast<int>(words.size());
-  // Which word carries the inflection: nouns inflect at the end ("news
-  // agencies"), verbs and adjectives at the start ("took part").
-  int at = (tag == Inflection::kPlural) ? n - 1 : 0;
-  if (tag == Inflection::kPlural) {
-    for (int k = 1; k + 1 < n; ++k) {
-      if (words[k] == "of" || words[k] == "in") {  // "times of day", "fathers in law"
-        at = k - 1;
-        break;
-      }
-    }
-  }
-  uint32_t lemma = lexicon_.Find(words[at]);
-  uint32_t form = lemma == Lexicon::kNone ? Lexicon::kNone : lexicon_.Inflect(lemma, tag);
-  bool already_inflected = false;  // "60 minutes" is already plural
-  if (lemma != Lexicon::kNone) {
-    std::vector<Lexicon::Analysis> analyses;
-    lexicon_.Analyses(lemma, &analyses);
-    for (const auto& a : analyses) already_inflected |= a.tag == tag;
-  }
-  if (already_inflected) {
-    // keep the word as it is
-  } else if (form != Lexicon::kNone) {
-    words[at] = std::string(lexicon_.Key(form));
-  } else if (tag == Inflection::kComparative || tag == Inflection::kSuperlative) {
-    words[at] = (tag == Inflection::kComparative ? "more " : "most ") + words[at];
-  } else {
-    std::vector<std::string> forms = RuleInflections(words[at], tag);
-    if (!forms.empty()) words[at] = forms.front();
-  }
-  std::string out;
-  for (int i = 0; i < n; ++i) {
-    if (i) out += ' ';
-    out += words[i];
-  }
-  return out;
-}
-
 void Spinner::Spin(std::string_view text, Rng* rng, SpinResult* out) const {
   out->text.clear();
   out->swaps.clear();
@@ -196,7 +144,7 @@ void Spinner::Spin(std::string_view text, Rng* rng, SpinResult* out) const {
     // first), so "rose Garden" is not read as a phrase.
     int run = 1;
     words.clear();
-    std::string_view possessive;
+    std::string possessive;  // "'s" carried over to the substitute
     auto lower_word = [&](size_t k) {
       std::string w = ToLower(tokens[k].Text(text));
       return w;
@@ -226,8 +174,9 @@ void Spinner::Spin(std::string_view text, Rng* rng, SpinResult* out) const {
     bool found = false;
     for (int len = run; len >= 1 && !found; --len) {
       std::vector<std::string> phrase(words.begin(), words.begin() + len);
-      std::string_view suffix;
-      std::string base(StripPossessive(phrase.back(), &suffix));
+      std::string_view suffix_view;
+      std::string base(StripPossessive(phrase.back(), &suffix_view));
+      std::string suffix(suffix_view);  // copied: the view dies with phrase.back()
       phrase.back() = base;
       if (MatchPhrase(phrase, &match)) {
         found = true;
@@ -248,7 +197,7 @@ void Spinner::Spin(std::string_view text, Rng* rng, SpinResult* out) const {
     double r = rng->Uniform() * total;
     size_t pick = 0;
     while (pick + 1 < match.weights.size() && r >= match.weights[pick]) r -= match.weights[pick++];
-    std::string replacement = Realise(match.substitutes[pick], match.tag);
+    std::string replacement = InflectPhrase(lexicon_, match.substitutes[pick], match.tag);
     if (DetectCasing(replacement) == Casing::kLower) {
       bool all_upper = first_casing == Casing::kUpper && match.tokens > 1;
       if (first_casing == Casing::kUpper && match.tokens == 1) all_upper = true;

@@ -64,7 +64,6 @@ class Spinner {
   // Tries the phrase of `words` (lower case, possessive stripped).
   bool MatchPhrase(const std::vector<std::string>& words, Match* match) const;
   bool TryKey(const std::string& key, Inflection tag, int tokens, Match* match) const;
-  std::string Realise(uint32_t substitute, Inflection tag) const;
 
   const Lexicon& lexicon_;
   SpinOptions options_;

@@ -38,6 +38,18 @@ std::string Printable(std::string_view bytes) {
   }
   return out;
 }
+// The checksum covers every byte but its own field: the header's magic,
+// version, count and size as well as everything after the header.
+uint64_t FileChecksum(std::string_view bytes) {
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  XXH3_64bits_update(state, bytes.data(), 24);
+  XXH3_64bits_update(state, bytes.data() + kHeaderSize, bytes.size() - kHeaderSize);
+  uint64_t h = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  return h;
+}
+
 }  // namespace
 
 std::string SectionTagName(uint32_t tag) {
@@ -78,7 +90,7 @@ std::string BinaryFileWriter::Serialize() const {
     Store<uint64_t>(&out, at + 16, static_cast<uint64_t>(sections_[i].second.size()));
     std::memcpy(out.data() + offsets[i], sections_[i].second.data(), sections_[i].second.size());
   }
-  Store<uint64_t>(&out, 24, Checksum64(out.data() + kHeaderSize, out.size() - kHeaderSize));
+  Store<uint64_t>(&out, 24, FileChecksum(out));
   return out;
 }
 
@@ -113,7 +125,7 @@ Status BinaryFile::Validate(std::string_view bytes, std::string_view magic,
                          " bytes, file has " + std::to_string(bytes.size()));
   }
   uint64_t stored = Load<uint64_t>(bytes.data() + 24);
-  uint64_t actual = Checksum64(bytes.data() + kHeaderSize, bytes.size() - kHeaderSize);
+  uint64_t actual = FileChecksum(bytes);
   if (stored != actual) {
     return DataLossError(k + " file is corrupt: checksum mismatch");
   }

@@ -6,7 +6,7 @@
 //   8       4     format version of that kind
 //   12      4     section count N
 //   16      8     total file size in bytes
-//   24      8     XXH3-64 checksum of bytes [32, file size)
+//   24      8     XXH3-64 of bytes [0, 24) and [32, file size)
 //   32      24*N  section table: {u32 tag, u32 zero, u64 offset, u64 size}
 //   ...           section payloads, each starting at a multiple of 16
 //

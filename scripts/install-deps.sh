@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian packages unspin needs to build, test and make its
+# default model. Installs only what is missing; safe to run again.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain and libraries
+  build-essential cmake ninja-build pkg-config git
+  libxxhash-dev libutf8proc-dev nlohmann-json3-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # data the default model is compiled from
+  mythes-en-us wordnet-base scowl libaiksaurus-1.2-data
+  # whole-process benchmarks
+  hyperfine time
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} Debian packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null

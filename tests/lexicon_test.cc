@@ -1,0 +1,167 @@
+#include "lexicon/lexicon.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+
+#include "lexicon/sources.h"
+#include "test_util.h"
+
+namespace unspin {
+namespace {
+
+class LexiconTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    path_ = new std::string(testing::WriteTestLexicon());
+    auto lex = Lexicon::Open(*path_);
+    ASSERT_TRUE(lex.ok()) << lex.status().message();
+    lex_ = new Lexicon(std::move(lex).value());
+  }
+  static void TearDownTestSuite() {
+    delete lex_;
+    std::remove(path_->c_str());
+    delete path_;
+  }
+  std::vector<std::string> Keys(const std::vector<uint32_t>& ids) {
+    std::vector<std::string> out;
+    for (uint32_t id : ids) out.emplace_back(lex_->Key(id));
+    return out;
+  }
+  static std::string* path_;
+  static Lexicon* lex_;
+};
+std::string* LexiconTest::path_;
+Lexicon* LexiconTest::lex_;
+
+using V = std::vector<std::string>;
+
+TEST_F(LexiconTest, FindsPhrasesAndForwardSubstitutes) {
+  uint32_t id = lex_->Find("according to");
+  ASSERT_NE(id, Lexicon::kNone);
+  std::vector<uint32_t> ids;
+  lex_->Substitutes(id, LexiconFilter{}, &ids);
+  EXPECT_EQ(Keys(ids), V{"in accordance with"});
+  EXPECT_EQ(lex_->TokenCount(id), 2);
+  EXPECT_EQ(lex_->Find("no such phrase"), Lexicon::kNone);
+  EXPECT_EQ(lex_->Find(""), Lexicon::kNone);
+}
+
+TEST_F(LexiconTest, ReverseIndexAnswersWhichOriginalsListASubstitute) {
+  std::vector<uint32_t> ids;
+  lex_->Originals(lex_->Find("lady"), LexiconFilter{}, &ids);
+  EXPECT_EQ(Keys(ids), V{"woman"});
+  lex_->Originals(lex_->Find("in accordance with"), LexiconFilter{}, &ids);
+  EXPECT_EQ(Keys(ids), V{"according to"});
+  // Directed senses are one-way: "woman" is not a substitute for "lady".
+  lex_->Substitutes(lex_->Find("lady"), LexiconFilter{}, &ids);
+  EXPECT_TRUE(ids.empty());
+  // Symmetric senses work both ways.
+  lex_->Substitutes(lex_->Find("kid"), LexiconFilter{}, &ids);
+  EXPECT_EQ(Keys(ids), V{"child"});
+}
+
+TEST_F(LexiconTest, FiltersBySource) {
+  std::vector<uint32_t> ids;
+  LexiconFilter only_wordnet;
+  only_wordnet.sources = MaskOf(Source::kWordNet);
+  lex_->Substitutes(lex_->Find("according to"), only_wordnet, &ids);
+  EXPECT_TRUE(ids.empty());
+  lex_->Substitutes(lex_->Find("child"), only_wordnet, &ids);
+  EXPECT_EQ(Keys(ids), V{"kid"});
+}
+
+TEST_F(LexiconTest, LemmatisesAndInflects) {
+  std::vector<Lexicon::Analysis> a;
+  lex_->Analyses(lex_->Find("women"), &a);
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(lex_->Key(a[0].lemma), "woman");
+  EXPECT_EQ(a[0].tag, Inflection::kPlural);
+  EXPECT_EQ(lex_->Key(lex_->Inflect(lex_->Find("lady"), Inflection::kPlural)), "ladies");
+  EXPECT_EQ(lex_->Key(lex_->Inflect(lex_->Find("mention"), Inflection::kPast)), "mentioned");
+  EXPECT_EQ(lex_->Key(lex_->Inflect(lex_->Find("kid"), Inflection::kPlural)), "kids");
+  lex_->Analyses(lex_->Find("said"), &a);
+  ASSERT_FALSE(a.empty());
+  EXPECT_EQ(lex_->Key(a[0].lemma), "say");
+}
+
+TEST_F(LexiconTest, KeepsNamesCasingAndMarksStopwords) {
+  EXPECT_EQ(lex_->Display(lex_->Find("den haag")), "Den Haag");
+  EXPECT_EQ(lex_->Display(lex_->Find("lady")), "lady");
+  EXPECT_TRUE(lex_->IsStopword(lex_->Find("the")));
+  EXPECT_FALSE(lex_->IsStopword(lex_->Find("lady")));
+  EXPECT_TRUE(lex_->StartsPhrase(lex_->Find("according")));
+}
+
+TEST_F(LexiconTest, NormalizesPhrasesLikeTheTokenizer) {
+  std::string key, display;
+  int n = 0;
+  ASSERT_TRUE(NormalizePhrase("In  Accordance with", &key, &display, &n));
+  EXPECT_EQ(key, "in accordance with");
+  EXPECT_EQ(display, "In Accordance with");
+  EXPECT_EQ(n, 3);
+  EXPECT_FALSE(NormalizePhrase("one two three four five", &key, &display, &n));
+  EXPECT_FALSE(NormalizePhrase("(generic)", &key, &display, &n));
+  EXPECT_FALSE(NormalizePhrase("", &key, &display, &n));
+  EXPECT_FALSE(NormalizePhrase("bad\xFF", &key, &display, &n));
+}
+
+TEST(LexiconFile, RefusesCorruptTruncatedAndForeignFiles) {
+  std::string bytes = testing::TestLexiconBytes();
+  std::string path = testing::TempPath("corrupt.bin");
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 60; ++trial) {
+    std::string bad = bytes;
+    if (trial % 2 == 0) {
+      bad.resize(rng() % bytes.size());
+    } else {
+      size_t at = rng() % bytes.size();
+      bad[at] = static_cast<char>(bad[at] ^ (1 + rng() % 255));
+    }
+    ASSERT_TRUE(WriteFileAtomically(path, bad).ok());
+    auto lex = Lexicon::Open(path);
+    EXPECT_FALSE(lex.ok()) << "trial " << trial;
+    if (!lex.ok()) {
+      EXPECT_TRUE(lex.status().code() == StatusCode::kDataLoss ||
+                  lex.status().code() == StatusCode::kVersionMismatch)
+          << lex.status().message();
+    }
+  }
+  ASSERT_TRUE(WriteFileAtomically(path, "hello, I am a text file\n").ok());
+  auto lex = Lexicon::Open(path);
+  ASSERT_FALSE(lex.ok());
+  EXPECT_NE(lex.status().message().find("not an unspin lexicon file"), std::string::npos);
+  std::remove(path.c_str());
+}
+
+TEST(Sources, ReadsMythesDroppingAntonymsAndKeepingRelations) {
+  std::string path = testing::TempPath("th.dat");
+  {
+    std::ofstream out(path);
+    out << "UTF-8\nround|2\n(adj)|circular|spherical (similar term)|square (antonym)\n"
+           "(noun)|unit of ammunition|ammunition (generic term)\n";
+  }
+  std::vector<RawSense> senses;
+  ASSERT_TRUE(ReadMythes(path, &senses).ok());
+  ASSERT_EQ(senses.size(), 2u);
+  EXPECT_EQ(senses[0].head, "round");
+  EXPECT_EQ(senses[0].pos, Pos::kAdj);
+  ASSERT_EQ(senses[0].members.size(), 2u);
+  EXPECT_EQ(senses[0].members[1].first, "spherical");
+  EXPECT_EQ(senses[0].members[1].second, Relation::kSimilar);
+  EXPECT_EQ(senses[1].members[1].second, Relation::kBroader);
+  {
+    std::ofstream out(path);
+    out << "UTF-8\nround|3\n(adj)|circular\n";
+  }
+  Status s = ReadMythes(path, &senses);
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_NE(s.message().find("ends inside an entry"), std::string::npos) << s.message();
+  std::remove(path.c_str());
+  s = ReadMythes("/nonexistent/th.dat", &senses);
+  EXPECT_NE(s.message().find("mythes-en-us"), std::string::npos) << s.message();
+}
+
+}  // namespace
+}  // namespace unspin

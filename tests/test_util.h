@@ -1,0 +1,75 @@
+// Shared fixtures: a small lexicon compiled from hand-written senses and
+// the fixture WordNet files in tests/data, so unit tests need no Debian data.
+#ifndef UNSPIN_TESTS_TEST_UTIL_H_
+#define UNSPIN_TESTS_TEST_UTIL_H_
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "lexicon/lexicon.h"
+#include "lexicon/lexicon_builder.h"
+#include "util/file_io.h"
+
+namespace unspin::testing {
+
+inline std::string TempPath(const std::string& name) {
+  return (::testing::TempDir().empty() ? std::string("/tmp/") : ::testing::TempDir()) + "unspin_" +
+         std::to_string(::getpid()) + "_" + name;
+}
+
+inline RawSense Sense(Pos pos, Source source, std::string head,
+                      std::vector<std::string> members) {
+  RawSense s;
+  s.pos = pos;
+  s.source = source;
+  s.head = std::move(head);
+  for (auto& m : members) s.members.emplace_back(std::move(m), Relation::kSynonym);
+  return s;
+}
+
+inline MorphologyBuilder TestMorphology() {
+  MorphologyBuilder m;
+  EXPECT_TRUE(m.LoadWordNet(std::string(UNSPIN_TEST_DATA) + "/wordnet").ok());
+  EXPECT_TRUE(m.LoadIrregularVerbs(std::string(UNSPIN_DATA_DIR) + "/irregular_verbs.tsv").ok());
+  EXPECT_TRUE(m.LoadWordList(std::string(UNSPIN_TEST_DATA) + "/words.txt", true).ok());
+  return m;
+}
+
+// Bytes of the fixture lexicon.
+inline std::string TestLexiconBytes() {
+  LexiconBuilder b;
+  b.AddSenses({
+      Sense(Pos::kNoun, Source::kMythes, "woman", {"lady"}),
+      RawSense{Pos::kNoun, Source::kMythes, "woman", {{"adult female", Relation::kBroader}}},
+      Sense(Pos::kNoun, Source::kWordNet, "", {"child", "kid"}),
+      Sense(Pos::kVerb, Source::kMythes, "say", {"mention"}),
+      Sense(Pos::kAdj, Source::kWordNet, "", {"round", "spherical"}),
+      Sense(Pos::kVerb, Source::kMythes, "release", {"launch"}),
+      Sense(Pos::kNoun, Source::kMythes, "news agency", {"information company"}),
+      Sense(Pos::kVerb, Source::kMythes, "take part", {"participate"}),
+      Sense(Pos::kNoun, Source::kWordNet, "", {"The Hague", "Den Haag"}),
+      Sense(Pos::kAdj, Source::kMythes, "happy", {"glad"}),
+      Sense(Pos::kOther, Source::kTable, "according to", {"in accordance with"}),
+      Sense(Pos::kOther, Source::kTable, "at least", {"a minimum of"}),
+      Sense(Pos::kOther, Source::kTable, "in", {"within"}),
+      Sense(Pos::kNoun, Source::kWordNet, "", {"in", "inch"}),
+  });
+  b.AddStopwords({"the", "a", "in", "of"});
+  std::string bytes;
+  LexiconBuildReport report;
+  Status s = b.Build(TestMorphology(), "{\"kind\":\"test\"}", &bytes, &report);
+  EXPECT_TRUE(s.ok()) << s.message();
+  return bytes;
+}
+
+inline std::string WriteTestLexicon() {
+  std::string path = TempPath("lexicon.bin");
+  EXPECT_TRUE(WriteFileAtomically(path, TestLexiconBytes()).ok());
+  return path;
+}
+
+}  // namespace unspin::testing
+
+#endif  // UNSPIN_TESTS_TEST_UTIL_H_
