@@ -11,7 +11,7 @@ PACKAGES=(
   # data the default model is compiled from
   mythes-en-us wordnet-base scowl libaiksaurus-1.2-data
   # whole-process benchmarks
-  hyperfine time
+  hyperfine time python3
 )
 
 missing=()

@@ -27,7 +27,10 @@ Spinner::Spinner(const Lexicon& lexicon, SpinOptions options)
     : lexicon_(lexicon), options_(std::move(options)) {}
 
 bool Spinner::TryKey(const std::string& key, Inflection tag, int tokens, Match* match) const {
-  uint32_t id = lexicon_.Find(key);
+  return TryId(lexicon_.Find(key), tag, tokens, match);
+}
+
+bool Spinner::TryId(uint32_t id, Inflection tag, int tokens, Match* match) const {
   if (id == Lexicon::kNone) return false;
   LexiconFilter filter = options_.profile.filter;
   // Function words change only through the rewrite table.
@@ -40,13 +43,24 @@ bool Spinner::TryKey(const std::string& key, Inflection tag, int tokens, Match* 
   // applies to an inflected match.
   if (tag != Inflection::kBase) filter.sources &= static_cast<SourceMask>(~MaskOf(Source::kTable));
   if (!lexicon_.HasSubstitutes(id, filter)) return false;
+  if (options_.profile.common_substitutes && !HasCommonSubstitute(id, filter)) return false;
+  match->filter = filter;
+  match->lemma = id;
+  match->tag = tag;
+  match->tokens = tokens;
+  return true;
+}
+
+void Spinner::CollectSubstitutes(Match* match) const {
+  const uint32_t id = match->lemma;
+  const LexiconFilter& filter = match->filter;
   // Weight each substitute by the senses that offer it, each sense sharing
   // one unit among its substitutes: a spinner picks a sense, then a word,
   // so a 40-word Moby group does not drown a 3-word synset.
   match->substitutes.clear();
   match->sources.clear();
   match->weights.clear();
-  std::vector<uint32_t> offered;
+  std::vector<uint32_t>& offered = match->scratch;
   for (uint32_t m : lexicon_.Memberships(id)) {
     uint32_t sense = m >> 2;
     if (!(m & kRoleOriginal) || !(filter.sources & MaskOf(lexicon_.SenseSource(sense)))) continue;
@@ -74,15 +88,37 @@ bool Spinner::TryKey(const std::string& key, Inflection tag, int tokens, Match* 
       }
     }
   }
-  if (match->substitutes.empty()) return false;
-  match->lemma = id;
-  match->tag = tag;
-  match->tokens = tokens;
-  return true;
+}
+
+bool Spinner::HasCommonSubstitute(uint32_t id, const LexiconFilter& filter) const {
+  for (uint32_t m : lexicon_.Memberships(id)) {
+    uint32_t sense = m >> 2;
+    if (!(m & kRoleOriginal) || !(filter.sources & MaskOf(lexicon_.SenseSource(sense)))) continue;
+    Pos pos = lexicon_.SensePos(sense);
+    if (pos != Pos::kOther && !(filter.pos & PosBit(pos))) continue;
+    for (uint32_t member : lexicon_.SenseMembers(sense)) {
+      uint32_t other = Lexicon::MemberString(member);
+      if (other != id && (Lexicon::MemberRoles(member) & kRoleSubstitute) &&
+          (filter.relations & MaskOf(Lexicon::MemberRelation(member))) && lexicon_.IsCommon(other)) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 bool Spinner::MatchPhrase(const std::vector<std::string>& words, Match* match) const {
   const int n = static_cast<int>(words.size());
+  if (n == 1) {  // the common case: no key building, one hash look-up
+    uint32_t id = lexicon_.Find(words[0]);
+    if (id == Lexicon::kNone) return false;
+    if (TryId(id, Inflection::kBase, 1, match)) return true;
+    lexicon_.Analyses(id, &match->analyses);
+    for (const auto& a : match->analyses) {
+      if (TryId(a.lemma, a.tag, 1, match)) return true;
+    }
+    return false;
+  }
   std::string key;
   for (int i = 0; i < n; ++i) {
     if (i) key += ' ';
@@ -190,6 +226,11 @@ void Spinner::Spin(std::string_view text, Rng* rng, SpinResult* out) const {
     ++out->eligible;
     if (rng->Uniform() >= options_.rate) {
       ++i;
+      continue;
+    }
+    CollectSubstitutes(&match);
+    if (match.substitutes.empty()) {  // cannot happen: eligibility checked the same filters
+      i += static_cast<size_t>(match.tokens);
       continue;
     }
     double total = 0;

@@ -60,10 +60,18 @@ class Spinner {
     std::vector<uint32_t> substitutes;  // non-empty for a match
     std::vector<Source> sources;        // parallel to substitutes
     std::vector<double> weights;        // parallel to substitutes
+    LexiconFilter filter;               // what the match was checked under
+    std::vector<uint32_t> scratch;
+    std::vector<Lexicon::Analysis> analyses;
   };
+  // Fills match->substitutes/sources/weights (only for positions that are
+  // actually swapped: most eligible positions are not).
+  void CollectSubstitutes(Match* match) const;
+  bool HasCommonSubstitute(uint32_t id, const LexiconFilter& filter) const;
   // Tries the phrase of `words` (lower case, possessive stripped).
   bool MatchPhrase(const std::vector<std::string>& words, Match* match) const;
   bool TryKey(const std::string& key, Inflection tag, int tokens, Match* match) const;
+  bool TryId(uint32_t id, Inflection tag, int tokens, Match* match) const;
 
   const Lexicon& lexicon_;
   SpinOptions options_;
