@@ -6,6 +6,7 @@
 #include "lexicon/lexicon.h"
 #include "spin/spinner.h"
 #include "util/file_io.h"
+#include "util/strings.h"
 
 namespace unspin {
 namespace {
@@ -23,23 +24,11 @@ const Lexicon& DefaultLexicon() {
   return *lex;
 }
 
-std::vector<std::string> Words(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t end = s.find(' ', start);
-    if (end == std::string::npos) end = s.size();
-    out.push_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
 bool CanUndo(const std::string& original, const std::string& spun, SourceMask sources = kAllSources) {
   LexiconFilter filter;
   filter.sources = sources;
   std::vector<OriginalCandidate> candidates;
-  OriginalCandidates(DefaultLexicon(), Words(spun), filter, &candidates);
+  OriginalCandidates(DefaultLexicon(), Split(spun, ' '), filter, &candidates);
   for (const auto& c : candidates) {
     if (c.text == original) return true;
   }

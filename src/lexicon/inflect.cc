@@ -1,32 +1,13 @@
 #include "lexicon/inflect.h"
 
+#include "util/strings.h"
+
 namespace unspin {
 
-namespace {
-std::vector<std::string> SplitSpaces(std::string_view s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t end = s.find(' ', start);
-    if (end == std::string_view::npos) end = s.size();
-    out.emplace_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-std::string Join(const std::vector<std::string>& words) {
-  std::string out;
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (i) out += ' ';
-    out += words[i];
-  }
-  return out;
-}
-}  // namespace
 
 std::string InflectPhrase(const Lexicon& lexicon, uint32_t id, Inflection tag) {
   if (tag == Inflection::kBase) return std::string(lexicon.Display(id));
-  std::vector<std::string> words = SplitSpaces(lexicon.Key(id));
+  std::vector<std::string> words = Split(lexicon.Key(id), ' ');
   const int n = static_cast<int>(words.size());
   int at = (tag == Inflection::kPlural) ? n - 1 : 0;
   if (tag == Inflection::kPlural) {
@@ -43,7 +24,7 @@ std::string InflectPhrase(const Lexicon& lexicon, uint32_t id, Inflection tag) {
     std::vector<Lexicon::Analysis> analyses;
     lexicon.Analyses(lemma, &analyses);
     for (const auto& a : analyses) {
-      if (a.tag == tag) return Join(words);
+      if (a.tag == tag) return Join(words, ' ');
     }
   }
   uint32_t form = lemma == Lexicon::kNone ? Lexicon::kNone : lexicon.Inflect(lemma, tag);
@@ -55,7 +36,7 @@ std::string InflectPhrase(const Lexicon& lexicon, uint32_t id, Inflection tag) {
     std::vector<std::string> forms = RuleInflections(words[at], tag);
     if (!forms.empty()) words[at] = forms.front();
   }
-  return Join(words);
+  return Join(words, ' ');
 }
 
 void OriginalCandidates(const Lexicon& lexicon, const std::vector<std::string>& words,
@@ -70,7 +51,7 @@ void OriginalCandidates(const Lexicon& lexicon, const std::vector<std::string>& 
       if (!seen) out->push_back({o, tag, InflectPhrase(lexicon, o, tag)});
     }
   };
-  std::string key = Join(words);
+  std::string key = Join(words, ' ');
   if (uint32_t id = lexicon.Find(key); id != Lexicon::kNone) add_all(id, Inflection::kBase);
   std::vector<Lexicon::Analysis> analyses;
   for (size_t j = 0; j < words.size(); ++j) {
@@ -80,7 +61,7 @@ void OriginalCandidates(const Lexicon& lexicon, const std::vector<std::string>& 
     for (const auto& a : analyses) {
       std::vector<std::string> lemma_words = words;
       lemma_words[j] = std::string(lexicon.Key(a.lemma));
-      if (uint32_t id = lexicon.Find(Join(lemma_words)); id != Lexicon::kNone) add_all(id, a.tag);
+      if (uint32_t id = lexicon.Find(Join(lemma_words, ' ')); id != Lexicon::kNone) add_all(id, a.tag);
     }
   }
 }

@@ -8,6 +8,7 @@
 #include "lexicon/lexicon.h"
 #include "util/binary_file.h"
 #include "util/file_io.h"
+#include "util/strings.h"
 
 namespace unspin {
 
@@ -52,7 +53,6 @@ struct Member {
   uint8_t roles;
 };
 
-void AppendU32(std::vector<uint32_t>* v, uint32_t x) { v->push_back(x); }
 
 }  // namespace
 
@@ -121,20 +121,14 @@ Status LexiconBuilder::Build(const MorphologyBuilder& morphology, const std::str
   {
     std::unordered_map<std::string, size_t> seen;
     for (uint32_t id = 0; id < phrase_count; ++id) {
-      const std::string& k = keys_[id];
-      size_t start = 0;
       bool single = token_counts_[id] == 1;
-      while (start <= k.size()) {
-        size_t end = k.find(' ', start);
-        if (end == std::string::npos) end = k.size();
-        std::string w = k.substr(start, end - start);
+      for (const std::string& w : Split(keys_[id], ' ')) {
         auto [it, inserted] = seen.emplace(w, words.size());
         if (inserted) {
           words.push_back(w);
           word_pos.push_back(morphology.WordNetPos(w));
         }
         if (single) word_pos[it->second] |= sense_pos[id];
-        start = end + 1;
       }
     }
   }
@@ -214,14 +208,7 @@ Status LexiconBuilder::Build(const MorphologyBuilder& morphology, const std::str
     for (uint32_t id = 0; id < n; ++id) {
       flags[id] = token_counts_[id] & fmt::kTokenCountMask;
       bool common = true;
-      size_t start = 0;
-      const std::string& k = keys_[id];
-      while (common && start <= k.size()) {
-        size_t end = k.find(' ', start);
-        if (end == std::string::npos) end = k.size();
-        common = morphology.IsCommon(k.substr(start, end - start));
-        start = end + 1;
-      }
+      for (const std::string& w : Split(keys_[id], ' ')) common = common && morphology.IsCommon(w);
       // Names ("Captain Hicks") are never everyday substitutes.
       if (common && displays_[id].empty()) flags[id] |= fmt::kFlagCommon;
     }
@@ -241,7 +228,7 @@ Status LexiconBuilder::Build(const MorphologyBuilder& morphology, const std::str
     std::vector<uint32_t> sense_offsets{0}, members;
     for (uint32_t s = 0; s < senses.size(); ++s) {
       for (const Member& m : senses[s]) {
-        AppendU32(&members, m.id << 4 | static_cast<uint32_t>(m.relation) << 2 | m.roles);
+        members.push_back(m.id << 4 | static_cast<uint32_t>(m.relation) << 2 | m.roles);
         memberships[m.id].push_back(s << 2 | m.roles);
       }
       sense_offsets.push_back(static_cast<uint32_t>(members.size()));
@@ -297,12 +284,8 @@ Status ReadLines(const std::string& path, std::vector<std::string>* out) {
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '#') continue;
-    size_t start = 0;
-    while (start < line.size()) {
-      size_t end = line.find(' ', start);
-      if (end == std::string::npos) end = line.size();
-      if (end > start) out->push_back(line.substr(start, end - start));
-      start = end + 1;
+    for (std::string& word : Split(line, ' ')) {
+      if (!word.empty()) out->push_back(std::move(word));
     }
   }
   return OkStatus();

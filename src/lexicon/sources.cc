@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "util/file_io.h"
+#include "util/strings.h"
 
 namespace unspin {
 
@@ -16,18 +17,6 @@ Status MissingPackage(const std::string& path, const std::string& package) {
 
 Status Malformed(const std::string& path, size_t line, const std::string& what) {
   return DataLossError(path + ":" + std::to_string(line) + ": " + what);
-}
-
-std::vector<std::string> Split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    size_t end = s.find(sep, start);
-    out.push_back(s.substr(start, end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return out;
 }
 
 std::optional<Pos> ParseMythesPos(const std::string& s) {

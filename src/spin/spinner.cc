@@ -4,6 +4,7 @@
 
 #include "lexicon/inflect.h"
 #include "text/case.h"
+#include "util/strings.h"
 
 namespace unspin {
 
@@ -119,12 +120,7 @@ bool Spinner::MatchPhrase(const std::vector<std::string>& words, Match* match) c
     }
     return false;
   }
-  std::string key;
-  for (int i = 0; i < n; ++i) {
-    if (i) key += ' ';
-    key += words[i];
-  }
-  if (TryKey(key, Inflection::kBase, n, match)) return true;
+  if (TryKey(Join(words, ' '), Inflection::kBase, n, match)) return true;
   // One inflected word: "took part" -> "take part", "agencies" -> "agency".
   std::vector<Lexicon::Analysis> analyses;
   for (int j = n - 1; j >= 0; --j) {
@@ -132,12 +128,9 @@ bool Spinner::MatchPhrase(const std::vector<std::string>& words, Match* match) c
     if (form == Lexicon::kNone) continue;
     lexicon_.Analyses(form, &analyses);
     for (const auto& a : analyses) {
-      key.clear();
-      for (int i = 0; i < n; ++i) {
-        if (i) key += ' ';
-        key += i == j ? std::string(lexicon_.Key(a.lemma)) : words[i];
-      }
-      if (TryKey(key, a.tag, n, match)) return true;
+      std::vector<std::string> lemma_words = words;
+      lemma_words[static_cast<size_t>(j)] = std::string(lexicon_.Key(a.lemma));
+      if (TryKey(Join(lemma_words, ' '), a.tag, n, match)) return true;
     }
   }
   return false;
