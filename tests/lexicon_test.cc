@@ -72,6 +72,21 @@ TEST_F(LexiconTest, FiltersBySource) {
   EXPECT_EQ(Keys(ids), V{"kid"});
 }
 
+TEST_F(LexiconTest, EverydayOnlyKeepsListedWords) {
+  // The fixture's word list (tests/data/words.txt) has "spherical" but not
+  // "lady".
+  LexiconFilter everyday;
+  everyday.everyday_only = true;
+  std::vector<uint32_t> ids;
+  lex_->Substitutes(lex_->Find("round"), everyday, &ids);
+  EXPECT_EQ(Keys(ids), V{"spherical"});
+  EXPECT_TRUE(lex_->HasSubstitutes(lex_->Find("round"), everyday));
+  lex_->Substitutes(lex_->Find("woman"), everyday, &ids);
+  EXPECT_TRUE(ids.empty());
+  EXPECT_FALSE(lex_->HasSubstitutes(lex_->Find("woman"), everyday));
+  EXPECT_TRUE(lex_->HasSubstitutes(lex_->Find("woman"), LexiconFilter{}));
+}
+
 TEST_F(LexiconTest, LemmatisesAndInflects) {
   std::vector<Lexicon::Analysis> a;
   lex_->Analyses(lex_->Find("women"), &a);

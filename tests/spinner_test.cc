@@ -23,7 +23,7 @@ class SpinnerTest : public ::testing::Test {
     SpinOptions o;
     o.rate = rate;
     o.profile = std::move(FindProfile(profile)).value();
-    o.profile.common_substitutes = false;  // the fixture has no word frequencies
+    o.profile.filter.everyday_only = false;  // the fixture has no word frequencies
     o.swap_names = swap_names;
     Spinner spinner(*lex_, o);
     Rng rng(seed);

@@ -200,8 +200,13 @@ void Lexicon::Collect(uint32_t id, const LexiconFilter& filter, uint8_t self_rol
     }
     for (uint32_t member : SenseMembers(sense)) {
       uint32_t other = MemberString(member);
-      if (other == id || !(MemberRoles(member) & other_role)) continue;
-      if (!reverse && !(filter.relations & MaskOf(MemberRelation(member)))) continue;
+      if (other == id) continue;
+      if (reverse) {
+        if (!(MemberRoles(member) & other_role)) continue;
+        if (filter.everyday_only && !IsCommon(other)) continue;
+      } else if (!SubstituteAllowed(member, filter)) {
+        continue;
+      }
       if (std::find(out->begin(), out->end(), other) == out->end()) {
         out->push_back(other);
         if (sources) sources->push_back(SenseSource(sense));
@@ -224,10 +229,7 @@ bool Lexicon::HasSubstitutes(uint32_t id, const LexiconFilter& filter) const {
     uint32_t sense = m >> 2;
     if (!(m & kRoleOriginal) || !SenseAllowed(sense, filter)) continue;
     for (uint32_t member : SenseMembers(sense)) {
-      if (MemberString(member) != id && (MemberRoles(member) & kRoleSubstitute) &&
-          (filter.relations & MaskOf(MemberRelation(member)))) {
-        return true;
-      }
+      if (MemberString(member) != id && SubstituteAllowed(member, filter)) return true;
     }
   }
   return false;

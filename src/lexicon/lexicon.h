@@ -29,6 +29,9 @@ struct LexiconFilter {
   // Parts of speech of senses allowed; senses of unknown part of speech
   // (Moby, the rewrite table) always pass.
   PosMask pos = 0xFF;
+  // Return only everyday words (IsCommon), as commercial spinners' curated
+  // synonym lists do; naive spinners draw on everything.
+  bool everyday_only = false;
 };
 
 struct LexiconStats {
@@ -93,6 +96,16 @@ class Lexicon {
   // True if Substitutes would return anything (no allocation).
   bool HasSubstitutes(uint32_t id, const LexiconFilter& filter) const;
 
+  // The filter's tests, for callers that walk senses themselves: whether a
+  // sense may be used, and whether `member` of an allowed sense may be
+  // offered as a substitute for another member.
+  bool SenseAllowed(uint32_t sense, const LexiconFilter& filter) const;
+  bool SubstituteAllowed(uint32_t member, const LexiconFilter& filter) const {
+    return (MemberRoles(member) & kRoleSubstitute) &&
+           (filter.relations & MaskOf(MemberRelation(member))) &&
+           (!filter.everyday_only || IsCommon(MemberString(member)));
+  }
+
   LexiconStats Stats() const;
   std::string_view MetaJson() const { return meta_; }
   const BinaryFile& file() const { return file_; }
@@ -101,7 +114,6 @@ class Lexicon {
   Status Init();
   void Collect(uint32_t id, const LexiconFilter& filter, uint8_t self_role, uint8_t other_role,
                std::vector<uint32_t>* out, std::vector<Source>* sources) const;
-  bool SenseAllowed(uint32_t sense, const LexiconFilter& filter) const;
 
   BinaryFile file_;
   std::string_view meta_;

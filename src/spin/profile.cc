@@ -9,7 +9,7 @@ constexpr SourceMask kThesauri = MaskOf(Source::kMythes) | MaskOf(Source::kWordN
 SpinProfile Make(const char* name, const char* description, SourceMask sources, int max_tokens,
                  bool respect_pos, RelationMask relations = kSynonymsOnly, bool common = true) {
   SpinProfile p;
-  p.common_substitutes = common;
+  p.filter.everyday_only = common;
   p.name = name;
   p.description = description;
   p.filter.sources = sources;

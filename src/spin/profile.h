@@ -22,9 +22,6 @@ struct SpinProfile {
   // ("rounds" as a plural noun may not become "spherical"). Naive spinners
   // do not check.
   bool respect_pos = false;
-  // Draw substitutes only among everyday words, as commercial spinners'
-  // curated synonym lists do; naive spinners draw on everything.
-  bool common_substitutes = true;
 };
 
 // Every built-in profile, in a fixed order.

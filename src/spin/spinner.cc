@@ -44,7 +44,6 @@ bool Spinner::TryId(uint32_t id, Inflection tag, int tokens, Match* match) const
   // applies to an inflected match.
   if (tag != Inflection::kBase) filter.sources &= static_cast<SourceMask>(~MaskOf(Source::kTable));
   if (!lexicon_.HasSubstitutes(id, filter)) return false;
-  if (options_.profile.common_substitutes && !HasCommonSubstitute(id, filter)) return false;
   match->filter = filter;
   match->lemma = id;
   match->tag = tag;
@@ -64,18 +63,11 @@ void Spinner::CollectSubstitutes(Match* match) const {
   std::vector<uint32_t>& offered = match->scratch;
   for (uint32_t m : lexicon_.Memberships(id)) {
     uint32_t sense = m >> 2;
-    if (!(m & kRoleOriginal) || !(filter.sources & MaskOf(lexicon_.SenseSource(sense)))) continue;
-    Pos pos = lexicon_.SensePos(sense);
-    if (pos != Pos::kOther && !(filter.pos & PosBit(pos))) continue;
+    if (!(m & kRoleOriginal) || !lexicon_.SenseAllowed(sense, filter)) continue;
     offered.clear();
     for (uint32_t member : lexicon_.SenseMembers(sense)) {
       uint32_t other = Lexicon::MemberString(member);
-      if (other == id || !(Lexicon::MemberRoles(member) & kRoleSubstitute) ||
-          !(filter.relations & MaskOf(Lexicon::MemberRelation(member)))) {
-        continue;
-      }
-      if (options_.profile.common_substitutes && !lexicon_.IsCommon(other)) continue;
-      offered.push_back(other);
+      if (other != id && lexicon_.SubstituteAllowed(member, filter)) offered.push_back(other);
     }
     for (uint32_t other : offered) {
       double w = 1.0 / static_cast<double>(offered.size());
@@ -89,23 +81,6 @@ void Spinner::CollectSubstitutes(Match* match) const {
       }
     }
   }
-}
-
-bool Spinner::HasCommonSubstitute(uint32_t id, const LexiconFilter& filter) const {
-  for (uint32_t m : lexicon_.Memberships(id)) {
-    uint32_t sense = m >> 2;
-    if (!(m & kRoleOriginal) || !(filter.sources & MaskOf(lexicon_.SenseSource(sense)))) continue;
-    Pos pos = lexicon_.SensePos(sense);
-    if (pos != Pos::kOther && !(filter.pos & PosBit(pos))) continue;
-    for (uint32_t member : lexicon_.SenseMembers(sense)) {
-      uint32_t other = Lexicon::MemberString(member);
-      if (other != id && (Lexicon::MemberRoles(member) & kRoleSubstitute) &&
-          (filter.relations & MaskOf(Lexicon::MemberRelation(member))) && lexicon_.IsCommon(other)) {
-        return true;
-      }
-    }
-  }
-  return false;
 }
 
 bool Spinner::MatchPhrase(const std::vector<std::string>& words, Match* match) const {

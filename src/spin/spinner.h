@@ -67,7 +67,6 @@ class Spinner {
   // Fills match->substitutes/sources/weights (only for positions that are
   // actually swapped: most eligible positions are not).
   void CollectSubstitutes(Match* match) const;
-  bool HasCommonSubstitute(uint32_t id, const LexiconFilter& filter) const;
   // Tries the phrase of `words` (lower case, possessive stripped).
   bool MatchPhrase(const std::vector<std::string>& words, Match* match) const;
   bool TryKey(const std::string& key, Inflection tag, int tokens, Match* match) const;
