@@ -57,6 +57,8 @@ expect "unknown flag is a usage error" 2 "" -- $S --bogus "$WORK/good.txt"
 
 # Model files: missing, truncated, corrupt, foreign, other version.
 expect "missing model says how to build it" 4 "unspin model build" -- $UNSPIN spin --model "$WORK/nomodel" "$WORK/good.txt"
+expect "model info on a missing model" 4 "unspin model build" -- $UNSPIN model info "$WORK/nomodel"
+expect "model lookup on a missing model" 4 "unspin model build" -- $UNSPIN model lookup word --model "$WORK/nomodel"
 mkdir -p "$WORK/m"
 head -c 1000 "$MODEL/lexicon.bin" >"$WORK/m/lexicon.bin"
 expect "truncated model" 4 "truncated" -- $UNSPIN spin --model "$WORK/m" "$WORK/good.txt"

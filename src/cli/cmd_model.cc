@@ -59,17 +59,11 @@ int RunBuild(const BuildOptions& opt) {
 }
 
 int RunInfo(const std::string& model, bool json) {
-  std::string path = LexiconPath(ResolveModelDir(model));
   auto start = std::chrono::steady_clock::now();
-  auto lex = Lexicon::Open(path);
+  auto lex = OpenModelLexicon(model);
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  if (!lex.ok()) {
-    Status s = lex.status();
-    if (s.code() == StatusCode::kNotFound) {
-      s = NotFoundError(s.message() + "; build the default model with: unspin model build");
-    }
-    return Fail(s, kExitModel);
-  }
+  if (!lex.ok()) return Fail(lex.status(), kExitModel);
+  const std::string& path = lex->file().path();
   LexiconStats st = lex->Stats();
   nlohmann::json out;
   out["lexicon"] = {
@@ -94,7 +88,7 @@ int RunInfo(const std::string& model, bool json) {
 }
 
 int RunLookup(const std::string& model, const std::string& phrase) {
-  auto lex = Lexicon::Open(LexiconPath(ResolveModelDir(model)));
+  auto lex = OpenModelLexicon(model);
   if (!lex.ok()) return Fail(lex.status(), kExitModel);
   std::string key, display;
   int tokens = 0;

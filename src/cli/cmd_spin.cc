@@ -182,14 +182,8 @@ int RunSpin(const SpinFlags& f) {
   if (!(f.rate >= 0.0 && f.rate <= 1.0)) {
     return Fail(InvalidArgumentError("--rate must be between 0 and 1"), kExitUsage);
   }
-  auto lexicon = Lexicon::Open(LexiconPath(ResolveModelDir(f.model)));
-  if (!lexicon.ok()) {
-    Status s = lexicon.status();
-    if (s.code() == StatusCode::kNotFound) {
-      s = NotFoundError(s.message() + "; build the default model with: unspin model build");
-    }
-    return Fail(s.WithContext("loading model"), kExitModel);
-  }
+  auto lexicon = OpenModelLexicon(f.model);
+  if (!lexicon.ok()) return Fail(lexicon.status().WithContext("loading model"), kExitModel);
   SpinOptions options;
   options.rate = f.rate;
   options.profile = *profile;

@@ -51,6 +51,15 @@ std::string LexiconPath(const std::string& model_dir) {
   return model_dir + "/lexicon.bin";
 }
 
+Result<Lexicon> OpenModelLexicon(const std::string& model_flag) {
+  auto lexicon = Lexicon::Open(LexiconPath(ResolveModelDir(model_flag)));
+  if (!lexicon.ok() && lexicon.status().code() == StatusCode::kNotFound) {
+    return NotFoundError(lexicon.status().message() +
+                         "; build the default model with: unspin model build");
+  }
+  return lexicon;
+}
+
 std::string DefaultDataDir() {
   std::string beside = ExecutableDir() + "/../share/unspin/data";
   if (FileExists(beside + "/rewrites.tsv")) return beside;

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "lexicon/lexicon.h"
 #include "util/status.h"
 
 namespace unspin::cli {
@@ -29,6 +30,9 @@ int Fail(const Status& status);
 // unspin binary.
 std::string ResolveModelDir(const std::string& flag);
 std::string LexiconPath(const std::string& model_dir);
+// Opens the lexicon of the model named by `model_flag` (see
+// ResolveModelDir); a missing model's error says how to build one.
+Result<Lexicon> OpenModelLexicon(const std::string& model_flag);
 // Data directory with the project's tables (rewrites.tsv, ...).
 std::string DefaultDataDir();
 
