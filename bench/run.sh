@@ -14,7 +14,7 @@ echo '```'
 "$BUILD/bench/unspin_bench" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true 2>/dev/null
 echo '```'
 echo
-echo "## Whole process: spin 16 MB of prose, one core"
+echo "## Whole process: spin 16 MiB of prose, one core"
 echo '```'
 hyperfine --warmup 1 --runs 3 --export-markdown "$OUT/h.md" \
   -n "baseline: cat" "cat $OUT/corpus.txt > /dev/null" \
@@ -35,7 +35,7 @@ echo
 echo "## Peak memory (GNU time, max RSS)"
 echo '```'
 for p in naive phrase; do
-  /usr/bin/time -f "spin --profile $p, 16 MB input: %M KB max RSS, %e s" \
+  /usr/bin/time -f "spin --profile $p, 16 MiB input: %M KB max RSS, %e s" \
     "$BUILD/unspin" spin --profile $p "$OUT/corpus.txt" >/dev/null
 done 2>&1
 /usr/bin/time -f "model info: %M KB max RSS" "$BUILD/unspin" model info --json 2>&1 >/dev/null

@@ -55,7 +55,11 @@ TEST(Tokenizer, MarksSentenceStarts) {
     if (t.Has(kSentenceStart)) starts.emplace_back(t.Text(text));
   }
   EXPECT_EQ(starts, (V{"Mr", "Then", "Did", "Yes", "New"}));
-  EXPECT_TRUE(toks.back().Has(kLineStart) || toks[toks.size() - 2].Has(kParagraphStart));
+  const Token& new_word = toks[toks.size() - 2];  // "New", after the blank line
+  EXPECT_TRUE(new_word.Has(kParagraphStart));
+  EXPECT_TRUE(new_word.Has(kLineStart));
+  EXPECT_FALSE(toks.back().Has(kLineStart));
+  EXPECT_FALSE(toks.back().Has(kSentenceStart));
 }
 
 TEST(Tokenizer, HardWrappedLinesDoNotStartSentences) {
