@@ -149,11 +149,7 @@ void Spinner::Spin(std::string_view text, Rng* rng, SpinResult* out) const {
     int run = 1;
     words.clear();
     std::string possessive;  // "'s" carried over to the substitute
-    auto lower_word = [&](size_t k) {
-      std::string w = ToLower(tokens[k].Text(text));
-      return w;
-    };
-    words.push_back(lower_word(i));
+    words.push_back(ToLower(tokens[i].Text(text)));
     bool could_start_phrase = false;
     if (max_tokens > 1) {
       uint32_t id = lexicon_.Find(words[0]);
@@ -170,7 +166,7 @@ void Spinner::Spin(std::string_view text, Rng* rng, SpinResult* out) const {
         Casing c;
         if (next.begin != prev.end + 1 || text[prev.end] != ' ' || !usable(i + run, &c)) break;
         if (c != Casing::kLower && !(first_casing == Casing::kUpper && c == Casing::kUpper)) break;
-        words.push_back(lower_word(i + run));
+        words.push_back(ToLower(tokens[i + run].Text(text)));
         ++run;
       }
     }
@@ -207,12 +203,11 @@ void Spinner::Spin(std::string_view text, Rng* rng, SpinResult* out) const {
     size_t pick = 0;
     while (pick + 1 < match.weights.size() && r >= match.weights[pick]) r -= match.weights[pick++];
     std::string replacement = InflectPhrase(lexicon_, match.substitutes[pick], match.tag);
-    if (DetectCasing(replacement) == Casing::kLower) {
-      bool all_upper = first_casing == Casing::kUpper && match.tokens > 1;
-      if (first_casing == Casing::kUpper && match.tokens == 1) all_upper = true;
-      replacement = ApplyCasing(replacement, all_upper ? Casing::kUpper
-                                             : first_casing == Casing::kTitle ? Casing::kTitle
-                                                                             : Casing::kLower);
+    // Substitutes with casing of their own ("Den Haag") keep it; others
+    // take the original's: title case at a sentence start, or all caps.
+    if (DetectCasing(replacement) == Casing::kLower &&
+        (first_casing == Casing::kUpper || first_casing == Casing::kTitle)) {
+      replacement = ApplyCasing(replacement, first_casing);
     }
     replacement += possessive;
     const Token& first = tokens[i];
