@@ -82,6 +82,30 @@ TEST(DefaultModel, ReverseIndexUndoesRealSpinnerSwaps) {
   EXPECT_GE(undone, 18) << "missed:" << missed;
 }
 
+TEST(DefaultModel, PhrasePrefixFilterHasNoFalseNegativesAndFewFalsePositives) {
+  const Lexicon& lex = DefaultLexicon();
+  std::vector<std::string_view> words;
+  for (uint32_t id = 0; id < lex.size(); ++id) {
+    std::string_view key = lex.Key(id);
+    if (lex.TokenCount(id) == 1) words.push_back(key);
+    if (!lex.HasSenses(id) || lex.TokenCount(id) < 2) continue;
+    for (size_t end = key.find(' '); end != std::string_view::npos;) {
+      end = key.find(' ', end + 1);
+      ASSERT_TRUE(lex.MayStartPhrase(key.substr(0, end))) << key;
+    }
+  }
+  // Pairs of words that start no phrase: the filter should pass few.
+  int absent = 0, passed = 0;
+  for (size_t i = 0; i + 1 < words.size() && absent < 100000; i += 2) {
+    std::string pair = std::string(words[i]) + " " + std::string(words[i + 1]);
+    if (lex.Find(pair) != Lexicon::kNone) continue;
+    ++absent;
+    passed += lex.MayStartPhrase(pair) ? 1 : 0;
+  }
+  EXPECT_GT(absent, 50000);
+  EXPECT_LT(passed, absent / 20) << passed << " of " << absent;
+}
+
 TEST(DefaultModel, SpinsTheExampleDeterministically) {
   SpinOptions o;
   o.rate = 0.3;

@@ -109,6 +109,35 @@ TEST_F(LexiconTest, KeepsNamesCasingAndMarksStopwords) {
   EXPECT_TRUE(lex_->StartsPhrase(lex_->Find("according")));
 }
 
+TEST_F(LexiconTest, PhrasePrefixFilterPassesEveryPrefixOfEveryPhrase) {
+  int multi_word = 0;
+  for (uint32_t id = 0; id < lex_->size(); ++id) {
+    std::string_view key = lex_->Key(id);
+    if (!lex_->HasSenses(id) || lex_->TokenCount(id) < 2) continue;
+    ++multi_word;
+    // Prefixes of two or more whole tokens, the full key last.
+    for (size_t end = key.find(' '); end != std::string_view::npos;) {
+      end = key.find(' ', end + 1);
+      EXPECT_TRUE(lex_->MayStartPhrase(key.substr(0, end))) << key;
+    }
+  }
+  EXPECT_GE(multi_word, 3);
+  EXPECT_TRUE(lex_->MayStartPhrase("in accordance"));
+  EXPECT_FALSE(lex_->MayStartPhrase("accordance in"));
+}
+
+TEST_F(LexiconTest, HasSubstitutesAgreesWithSubstitutesUnderEverySourceFilter) {
+  std::vector<uint32_t> ids;
+  for (uint32_t id = 0; id < lex_->size(); ++id) {
+    for (SourceMask sources = 0; sources <= kAllSources; ++sources) {
+      LexiconFilter filter;
+      filter.sources = sources;
+      lex_->Substitutes(id, filter, &ids);
+      EXPECT_EQ(lex_->HasSubstitutes(id, filter), !ids.empty()) << lex_->Key(id) << " " << int{sources};
+    }
+  }
+}
+
 TEST_F(LexiconTest, NormalizesPhrasesLikeTheTokenizer) {
   std::string key, display;
   int n = 0;

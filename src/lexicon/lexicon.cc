@@ -2,14 +2,20 @@
 
 #include <algorithm>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "lexicon/format.h"
 #include "text/case.h"
 #include "text/tokenizer.h"
 #include "text/utf8.h"
+#include "util/bloom.h"
 
 namespace unspin {
 
 namespace fmt = lexicon_format;
+
+uint64_t lexicon_format::KeyHash(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
 
 bool NormalizePhrase(std::string_view text, std::string* key, std::string* display, int* tokens) {
   key->clear();
@@ -68,11 +74,13 @@ Status Lexicon::Init() {
   ASSIGN_OR_RETURN(meta_, f.Section(fmt::kMeta));
   ASSIGN_OR_RETURN(key_blob_, f.Section(fmt::kKeyBlob));
   ASSIGN_OR_RETURN(key_offsets_, f.Array<uint32_t>(fmt::kKeyOffsets));
-  ASSIGN_OR_RETURN(hash_slots_, f.Array<uint32_t>(fmt::kHashSlots));
+  ASSIGN_OR_RETURN(hash_slots_, f.Array<uint64_t>(fmt::kHashSlots));
   ASSIGN_OR_RETURN(display_index_, f.Array<uint32_t>(fmt::kDisplayIndex));
   ASSIGN_OR_RETURN(display_blob_, f.Section(fmt::kDisplayBlob));
   ASSIGN_OR_RETURN(display_offsets_, f.Array<uint32_t>(fmt::kDisplayOffsets));
   ASSIGN_OR_RETURN(flags_, f.Array<uint8_t>(fmt::kStringFlags));
+  ASSIGN_OR_RETURN(original_sources_, f.Array<uint8_t>(fmt::kOriginalSources));
+  ASSIGN_OR_RETURN(phrase_prefixes_, f.Array<uint64_t>(fmt::kPhrasePrefixes));
   ASSIGN_OR_RETURN(membership_offsets_, f.Array<uint32_t>(fmt::kMembershipOffsets));
   ASSIGN_OR_RETURN(memberships_, f.Array<uint32_t>(fmt::kMemberships));
   ASSIGN_OR_RETURN(sense_offsets_, f.Array<uint32_t>(fmt::kSenseOffsets));
@@ -94,13 +102,19 @@ Status Lexicon::Init() {
   if (display_offsets_.empty()) return Corrupt(path, "no display offsets");
   RETURN_IF_ERROR(CheckOffsets(path, "display offsets", display_offsets_, display_offsets_.size() - 1,
                                display_blob_.size()));
-  if (flags_.size() != n || display_index_.size() != n || inflection_index_.size() != n) {
+  if (flags_.size() != n || display_index_.size() != n || inflection_index_.size() != n ||
+      original_sources_.size() != n) {
     return Corrupt(path, "per-string arrays differ in length");
+  }
+  const size_t filter_words = phrase_prefixes_.size();
+  if (filter_words == 0 || (filter_words & (filter_words - 1)) != 0) {
+    return Corrupt(path, "bad phrase prefix filter size");
   }
   const size_t slots = hash_slots_.size();
   if (slots < n || slots == 0 || (slots & (slots - 1)) != 0) return Corrupt(path, "bad hash table size");
-  for (uint32_t s : hash_slots_) {
-    if (s > n) return Corrupt(path, "hash slot out of range");
+  for (uint64_t s : hash_slots_) {
+    const uint64_t id_plus_one = s & 0xFFFFFFFFu;
+    if (id_plus_one > n || (id_plus_one == 0 && s != 0)) return Corrupt(path, "hash slot out of range");
   }
   const size_t displays = display_offsets_.size() - 1;
   for (uint32_t d : display_index_) {
@@ -131,15 +145,22 @@ Status Lexicon::Init() {
 
 uint32_t Lexicon::Find(std::string_view key) const {
   const uint32_t mask = static_cast<uint32_t>(hash_slots_.size() - 1);
-  uint32_t slot = static_cast<uint32_t>(Checksum64(key.data(), key.size())) & mask;
+  const uint64_t hash = fmt::KeyHash(key);
+  const uint32_t fingerprint = static_cast<uint32_t>(hash >> 32);
+  uint32_t slot = static_cast<uint32_t>(hash) & mask;
   // Invariant (builder): the table is at most half full, so probing ends.
   for (uint32_t probes = 0; probes <= mask; ++probes) {
-    uint32_t v = hash_slots_[slot];
+    const uint64_t v = hash_slots_[slot];
     if (v == 0) return kNone;
-    if (Key(v - 1) == key) return v - 1;
+    const uint32_t id = static_cast<uint32_t>(v) - 1;
+    if (static_cast<uint32_t>(v >> 32) == fingerprint && Key(id) == key) return id;
     slot = (slot + 1) & mask;
   }
   return kNone;
+}
+
+bool Lexicon::MayStartPhrase(std::string_view prefix) const {
+  return bloom::MayContain(phrase_prefixes_, fmt::KeyHash(prefix));
 }
 
 std::string_view Lexicon::Key(uint32_t id) const {
@@ -185,6 +206,7 @@ void Lexicon::Collect(uint32_t id, const LexiconFilter& filter, uint8_t self_rol
                       std::vector<Source>* sources) const {
   out->clear();
   if (sources) sources->clear();
+  if (self_role == kRoleOriginal && !(original_sources_[id] & filter.sources)) return;
   for (uint32_t m : Memberships(id)) {
     uint32_t sense = m >> 2;
     if (!(m & self_role) || !SenseAllowed(sense, filter)) continue;
@@ -225,6 +247,7 @@ void Lexicon::Originals(uint32_t id, const LexiconFilter& filter, std::vector<ui
 }
 
 bool Lexicon::HasSubstitutes(uint32_t id, const LexiconFilter& filter) const {
+  if (!(original_sources_[id] & filter.sources)) return false;
   for (uint32_t m : Memberships(id)) {
     uint32_t sense = m >> 2;
     if (!(m & kRoleOriginal) || !SenseAllowed(sense, filter)) continue;

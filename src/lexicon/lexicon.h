@@ -63,6 +63,10 @@ class Lexicon {
   bool IsStopword(uint32_t id) const { return (flags_[id] & 0x8) != 0; }
   // True if some multi-word phrase with senses starts with this word.
   bool StartsPhrase(uint32_t id) const { return (flags_[id] & 0x10) != 0; }
+  // False if no multi-word key starts with (or is) `prefix`, a lower-case
+  // key of two or more whole tokens; true for all that do and for about 2 %
+  // of the rest (a Bloom filter: one cache line, no key bytes touched).
+  bool MayStartPhrase(std::string_view prefix) const;
   // True if every word of it is an everyday English word.
   bool IsCommon(uint32_t id) const { return (flags_[id] & 0x20) != 0; }
   bool HasSenses(uint32_t id) const { return membership_offsets_[id + 1] > membership_offsets_[id]; }
@@ -119,11 +123,13 @@ class Lexicon {
   std::string_view meta_;
   std::string_view key_blob_;
   std::span<const uint32_t> key_offsets_;
-  std::span<const uint32_t> hash_slots_;
+  std::span<const uint64_t> hash_slots_;
   std::span<const uint32_t> display_index_;
   std::string_view display_blob_;
   std::span<const uint32_t> display_offsets_;
   std::span<const uint8_t> flags_;
+  std::span<const uint8_t> original_sources_;  // SourceMask per string
+  std::span<const uint64_t> phrase_prefixes_;  // Bloom filter words
   std::span<const uint32_t> membership_offsets_;
   std::span<const uint32_t> memberships_;
   std::span<const uint32_t> sense_offsets_;

@@ -6,6 +6,7 @@
 
 #include "lexicon/format.h"
 #include "lexicon/lexicon.h"
+#include "util/bloom.h"
 #include "util/binary_file.h"
 #include "util/file_io.h"
 #include "util/strings.h"
@@ -180,11 +181,12 @@ Status LexiconBuilder::Build(const MorphologyBuilder& morphology, const std::str
     if (blob.size() > 0xFFFFFFFFu) return ResourceExhaustedError("lexicon keys exceed 4 GiB");
     uint32_t slots = 16;
     while (slots < 2 * n) slots <<= 1;
-    std::vector<uint32_t> hash(slots, 0);
+    std::vector<uint64_t> hash(slots, 0);
     for (uint32_t id = 0; id < n; ++id) {
-      uint32_t slot = static_cast<uint32_t>(Checksum64(keys_[id].data(), keys_[id].size())) & (slots - 1);
+      const uint64_t h = fmt::KeyHash(keys_[id]);
+      uint32_t slot = static_cast<uint32_t>(h) & (slots - 1);
       while (hash[slot] != 0) slot = (slot + 1) & (slots - 1);
-      hash[slot] = id + 1;
+      hash[slot] = (h >> 32) << 32 | (id + 1);
     }
     writer.AddSection(fmt::kKeyBlob, std::move(blob));
     writer.AddArray(fmt::kKeyOffsets, offsets);
@@ -224,12 +226,28 @@ Status LexiconBuilder::Build(const MorphologyBuilder& morphology, const std::str
     writer.AddArray(fmt::kStringFlags, flags);
   }
   {
+    std::vector<uint64_t> prefix_hashes;
+    for (uint32_t id = 0; id < phrase_count; ++id) {
+      const std::string& phrase_key = keys_[id];
+      for (size_t space = phrase_key.find(' '); space != std::string::npos;) {
+        size_t end = phrase_key.find(' ', space + 1);
+        prefix_hashes.push_back(fmt::KeyHash(std::string_view(phrase_key).substr(0, end)));
+        space = end;
+      }
+    }
+    std::vector<uint64_t> filter(bloom::WordsFor(prefix_hashes.size()), 0);
+    for (uint64_t h : prefix_hashes) bloom::Add(&filter, h);
+    writer.AddArray(fmt::kPhrasePrefixes, filter);
+  }
+  {
     std::vector<std::vector<uint32_t>> memberships(n);
     std::vector<uint32_t> sense_offsets{0}, members;
+    std::vector<uint8_t> original_sources(n, 0);
     for (uint32_t s = 0; s < senses.size(); ++s) {
       for (const Member& m : senses[s]) {
         members.push_back(m.id << 4 | static_cast<uint32_t>(m.relation) << 2 | m.roles);
         memberships[m.id].push_back(s << 2 | m.roles);
+        if (m.roles & kRoleOriginal) original_sources[m.id] |= static_cast<uint8_t>(1u << (sense_info[s] >> 4));
       }
       sense_offsets.push_back(static_cast<uint32_t>(members.size()));
     }
@@ -243,6 +261,7 @@ Status LexiconBuilder::Build(const MorphologyBuilder& morphology, const std::str
     writer.AddArray(fmt::kSenseOffsets, sense_offsets);
     writer.AddArray(fmt::kSenseMembers, members);
     writer.AddArray(fmt::kSenseInfo, sense_info);
+    writer.AddArray(fmt::kOriginalSources, original_sources);
   }
   {
     std::vector<uint32_t> offsets{0}, flat;

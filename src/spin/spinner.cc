@@ -4,32 +4,11 @@
 
 #include "lexicon/inflect.h"
 #include "text/case.h"
-#include "util/strings.h"
 
 namespace unspin {
 
-namespace {
-
-// Strips a possessive "'s" / "’s" from a lower-case word into `suffix`.
-std::string_view StripPossessive(std::string_view word, std::string_view* suffix) {
-  for (std::string_view s : {std::string_view("'s"), std::string_view("\xE2\x80\x99s")}) {
-    if (word.size() > s.size() && word.ends_with(s)) {
-      *suffix = word.substr(word.size() - s.size());
-      return word.substr(0, word.size() - s.size());
-    }
-  }
-  *suffix = {};
-  return word;
-}
-
-}  // namespace
-
 Spinner::Spinner(const Lexicon& lexicon, SpinOptions options)
     : lexicon_(lexicon), options_(std::move(options)) {}
-
-bool Spinner::TryKey(const std::string& key, Inflection tag, int tokens, Match* match) const {
-  return TryId(lexicon_.Find(key), tag, tokens, match);
-}
 
 bool Spinner::TryId(uint32_t id, Inflection tag, int tokens, Match* match) const {
   if (id == Lexicon::kNone) return false;
@@ -51,65 +30,118 @@ bool Spinner::TryId(uint32_t id, Inflection tag, int tokens, Match* match) const
   return true;
 }
 
-void Spinner::CollectSubstitutes(Match* match) const {
-  const uint32_t id = match->lemma;
-  const LexiconFilter& filter = match->filter;
-  // Weight each substitute by the senses that offer it, each sense sharing
-  // one unit among its substitutes: a spinner picks a sense, then a word,
-  // so a 40-word Moby group does not drown a 3-word synset.
-  match->substitutes.clear();
-  match->sources.clear();
-  match->weights.clear();
-  std::vector<uint32_t>& offered = match->scratch;
+bool Spinner::PickSubstitute(const Match& match, Rng* rng, uint32_t* substitute, Source* source) const {
+  const uint32_t id = match.lemma;
+  const LexiconFilter& filter = match.filter;
+  // A spinner picks a sense, then a word of it, so a 40-word Moby group
+  // does not drown a 3-word synset. Sampling that way directly touches the
+  // members of one sense only, not the hundreds a word like "run" has.
+  auto offerable = [&](uint32_t member) {
+    return Lexicon::MemberString(member) != id && lexicon_.SubstituteAllowed(member, filter);
+  };
+  auto usable = [&](uint32_t m) {
+    if (!(m & kRoleOriginal) || !lexicon_.SenseAllowed(m >> 2, filter)) return false;
+    auto members = lexicon_.SenseMembers(m >> 2);
+    return std::any_of(members.begin(), members.end(), offerable);
+  };
+  uint32_t senses = 0;
+  for (uint32_t m : lexicon_.Memberships(id)) senses += usable(m) ? 1 : 0;
+  if (senses == 0) return false;
+  uint32_t k = rng->Below(senses);
   for (uint32_t m : lexicon_.Memberships(id)) {
-    uint32_t sense = m >> 2;
-    if (!(m & kRoleOriginal) || !lexicon_.SenseAllowed(sense, filter)) continue;
-    offered.clear();
-    for (uint32_t member : lexicon_.SenseMembers(sense)) {
-      uint32_t other = Lexicon::MemberString(member);
-      if (other != id && lexicon_.SubstituteAllowed(member, filter)) offered.push_back(other);
-    }
-    for (uint32_t other : offered) {
-      double w = 1.0 / static_cast<double>(offered.size());
-      auto it = std::find(match->substitutes.begin(), match->substitutes.end(), other);
-      if (it == match->substitutes.end()) {
-        match->substitutes.push_back(other);
-        match->sources.push_back(lexicon_.SenseSource(sense));
-        match->weights.push_back(w);
-      } else {
-        match->weights[static_cast<size_t>(it - match->substitutes.begin())] += w;
+    if (!usable(m) || k-- != 0) continue;
+    auto members = lexicon_.SenseMembers(m >> 2);
+    auto offered = static_cast<uint32_t>(std::count_if(members.begin(), members.end(), offerable));
+    uint32_t pick = rng->Below(offered);
+    for (uint32_t member : members) {
+      if (offerable(member) && pick-- == 0) {
+        *substitute = Lexicon::MemberString(member);
+        *source = lexicon_.SenseSource(m >> 2);
+        return true;
       }
     }
   }
+  return false;  // unreachable: the counts above found one
 }
 
-bool Spinner::MatchPhrase(const std::vector<std::string>& words, Match* match) const {
-  const int n = static_cast<int>(words.size());
-  if (n == 1) {  // the common case: no key building, one hash look-up
-    uint32_t id = lexicon_.Find(words[0]);
-    if (id == Lexicon::kNone) return false;
-    if (TryId(id, Inflection::kBase, 1, match)) return true;
-    lexicon_.Analyses(id, &match->analyses);
-    for (const auto& a : match->analyses) {
-      if (TryId(a.lemma, a.tag, 1, match)) return true;
+namespace {
+
+// One word token, looked up once per Spin call however many phrases it
+// takes part in.
+struct Word {
+  bool ready = false;
+  uint32_t lower_begin = 0, lower_end = 0;  // in Words::arena
+  uint32_t suffix = 0;                       // bytes of a trailing "'s"/"’s"
+  uint32_t id = Lexicon::kNone;              // of the whole lower-case word
+  uint32_t base_id = Lexicon::kNone;         // of the word without "'s"
+};
+
+struct Words {
+  const Lexicon& lexicon;
+  std::string_view text;
+  std::string arena;
+  std::vector<Word> entries;  // parallel to the tokens
+
+  const Word& At(const Token& token, size_t i) {
+    Word& e = entries[i];
+    if (e.ready) return e;
+    e.ready = true;
+    e.lower_begin = static_cast<uint32_t>(arena.size());
+    AppendLower(token.Text(text), &arena);
+    e.lower_end = static_cast<uint32_t>(arena.size());
+    std::string_view lower = Lower(e);
+    e.id = lexicon.Find(lower);
+    e.base_id = e.id;
+    for (std::string_view s : {std::string_view("'s"), std::string_view("\xE2\x80\x99s")}) {
+      if (lower.size() > s.size() && lower.ends_with(s)) {
+        e.suffix = static_cast<uint32_t>(s.size());
+        e.base_id = lexicon.Find(lower.substr(0, lower.size() - s.size()));
+        break;
+      }
     }
-    return false;
+    return e;
   }
-  if (TryKey(Join(words, ' '), Inflection::kBase, n, match)) return true;
-  // One inflected word: "took part" -> "take part", "agencies" -> "agency".
-  std::vector<Lexicon::Analysis> analyses;
+  std::string_view Lower(const Word& e) const {
+    return std::string_view(arena).substr(e.lower_begin, e.lower_end - e.lower_begin);
+  }
+};
+
+// Calls visit(key, tag) on the readings of the first `n` words of `phrase`
+// as lexicon keys, until it returns true: the words as they are, then with
+// one word lemmatised ("took part" -> "take part", "news agencies" -> "news
+// agency"), last word first. With `strip_last`, the last word is read
+// without its possessive ending. Returns whether some visit returned true.
+template <typename Visit>
+bool ForEachReading(const Words& words, const std::vector<const Word*>& phrase, int n, bool strip_last,
+                    std::string* key, std::vector<Lexicon::Analysis>* analyses, Visit visit) {
+  auto word = [&](int j) {
+    const Word& e = *phrase[static_cast<size_t>(j)];
+    std::string_view w = words.Lower(e);
+    return strip_last && j == n - 1 ? w.substr(0, w.size() - e.suffix) : w;
+  };
+  auto build_key = [&](int replaced, std::string_view replacement) {
+    key->clear();
+    for (int j = 0; j < n; ++j) {
+      if (j > 0) key->push_back(' ');
+      key->append(j == replaced ? replacement : word(j));
+    }
+  };
+  build_key(-1, {});
+  if (visit(*key, Inflection::kBase)) return true;
   for (int j = n - 1; j >= 0; --j) {
-    uint32_t form = lexicon_.Find(words[j]);
+    const Word& e = *phrase[static_cast<size_t>(j)];
+    const uint32_t form = strip_last && j == n - 1 ? e.base_id : e.id;
     if (form == Lexicon::kNone) continue;
-    lexicon_.Analyses(form, &analyses);
-    for (const auto& a : analyses) {
-      std::vector<std::string> lemma_words = words;
-      lemma_words[static_cast<size_t>(j)] = std::string(lexicon_.Key(a.lemma));
-      if (TryKey(Join(lemma_words, ' '), a.tag, n, match)) return true;
+    words.lexicon.Analyses(form, analyses);
+    for (const auto& a : *analyses) {
+      build_key(j, words.lexicon.Key(a.lemma));
+      if (visit(*key, a.tag)) return true;
     }
   }
   return false;
 }
+
+}  // namespace
 
 void Spinner::Spin(std::string_view text, Rng* rng, SpinResult* out) const {
   out->text.clear();
@@ -118,9 +150,12 @@ void Spinner::Spin(std::string_view text, Rng* rng, SpinResult* out) const {
   out->eligible = 0;
   std::vector<Token> tokens;
   Tokenize(text, &tokens);
+  Words words{lexicon_, text, {}, std::vector<Word>(tokens.size())};
   std::vector<Edit> edits;
-  std::vector<std::string> words;
+  std::vector<const Word*> phrase;
   std::vector<Lexicon::Analysis> analyses;
+  std::string key;
+  Match match;
   const int max_tokens = options_.profile.max_phrase_tokens;
 
   auto usable = [&](size_t i, Casing* casing) {
@@ -146,42 +181,54 @@ void Spinner::Spin(std::string_view text, Rng* rng, SpinResult* out) const {
     // The longest run of words joined by single spaces that could form a
     // phrase; later words must be lower case (or all upper case like the
     // first), so "rose Garden" is not read as a phrase.
-    int run = 1;
-    words.clear();
-    std::string possessive;  // "'s" carried over to the substitute
-    words.push_back(ToLower(tokens[i].Text(text)));
+    phrase.clear();
+    phrase.push_back(&words.At(tokens[i], i));
     bool could_start_phrase = false;
-    if (max_tokens > 1) {
-      uint32_t id = lexicon_.Find(words[0]);
-      if (id != Lexicon::kNone) {
-        could_start_phrase = lexicon_.StartsPhrase(id);
-        lexicon_.Analyses(id, &analyses);
-        for (const auto& a : analyses) could_start_phrase |= lexicon_.StartsPhrase(a.lemma);
-      }
+    if (max_tokens > 1 && phrase[0]->id != Lexicon::kNone) {
+      const uint32_t id = phrase[0]->id;
+      could_start_phrase = lexicon_.StartsPhrase(id);
+      lexicon_.Analyses(id, &analyses);
+      for (const auto& a : analyses) could_start_phrase |= lexicon_.StartsPhrase(a.lemma);
     }
     if (could_start_phrase) {
-      while (run < max_tokens && i + run < tokens.size()) {
-        const Token& prev = tokens[i + run - 1];
-        const Token& next = tokens[i + run];
+      while (static_cast<int>(phrase.size()) < max_tokens && i + phrase.size() < tokens.size()) {
+        const size_t next_index = i + phrase.size();
+        const Token& prev = tokens[next_index - 1];
+        const Token& next = tokens[next_index];
         Casing c;
-        if (next.begin != prev.end + 1 || text[prev.end] != ' ' || !usable(i + run, &c)) break;
+        if (next.begin != prev.end + 1 || text[prev.end] != ' ' || !usable(next_index, &c)) break;
         if (c != Casing::kLower && !(first_casing == Casing::kUpper && c == Casing::kUpper)) break;
-        words.push_back(ToLower(tokens[i + run].Text(text)));
-        ++run;
+        phrase.push_back(&words.At(next, next_index));
       }
     }
-    Match match;
-    bool found = false;
-    for (int len = run; len >= 1 && !found; --len) {
-      std::vector<std::string> phrase(words.begin(), words.begin() + len);
-      std::string_view suffix_view;
-      std::string base(StripPossessive(phrase.back(), &suffix_view));
-      std::string suffix(suffix_view);  // copied: the view dies with phrase.back()
-      phrase.back() = base;
-      if (MatchPhrase(phrase, &match)) {
-        found = true;
-        possessive = suffix;
+    // Keep only as many words as some phrase in the lexicon may start with
+    // (most runs: one), so that few full look-ups are made.
+    for (int n = 2; n <= static_cast<int>(phrase.size()); ++n) {
+      auto may_start = [&](std::string_view k, Inflection) { return lexicon_.MayStartPhrase(k); };
+      if (!ForEachReading(words, phrase, n, true, &key, &analyses, may_start) &&
+          !(phrase[static_cast<size_t>(n - 1)]->suffix &&
+            ForEachReading(words, phrase, n, false, &key, &analyses, may_start))) {
+        phrase.resize(static_cast<size_t>(n - 1));
+        break;
       }
+    }
+    bool found = false;
+    for (; !phrase.empty(); phrase.pop_back()) {
+      const int n = static_cast<int>(phrase.size());
+      if (n == 1) {  // a single word: its ids are known, no key to build
+        const uint32_t id = phrase[0]->base_id;
+        if (id == Lexicon::kNone) break;
+        if ((found = TryId(id, Inflection::kBase, 1, &match))) break;
+        lexicon_.Analyses(id, &analyses);
+        for (const auto& a : analyses) {
+          if ((found = TryId(a.lemma, a.tag, 1, &match))) break;
+        }
+        break;
+      }
+      found = ForEachReading(words, phrase, n, true, &key, &analyses, [&](std::string_view k, Inflection tag) {
+        return TryId(lexicon_.Find(k), tag, n, &match);
+      });
+      if (found) break;
     }
     if (!found) {
       ++i;
@@ -192,26 +239,23 @@ void Spinner::Spin(std::string_view text, Rng* rng, SpinResult* out) const {
       ++i;
       continue;
     }
-    CollectSubstitutes(&match);
-    if (match.substitutes.empty()) {  // cannot happen: eligibility checked the same filters
+    uint32_t substitute;
+    Source source;
+    if (!PickSubstitute(match, rng, &substitute, &source)) {  // cannot happen: eligibility checked
       i += static_cast<size_t>(match.tokens);
       continue;
     }
-    double total = 0;
-    for (double w : match.weights) total += w;
-    double r = rng->Uniform() * total;
-    size_t pick = 0;
-    while (pick + 1 < match.weights.size() && r >= match.weights[pick]) r -= match.weights[pick++];
-    std::string replacement = InflectPhrase(lexicon_, match.substitutes[pick], match.tag);
+    std::string replacement = InflectPhrase(lexicon_, substitute, match.tag);
     // Substitutes with casing of their own ("Den Haag") keep it; others
     // take the original's: title case at a sentence start, or all caps.
     if (DetectCasing(replacement) == Casing::kLower &&
         (first_casing == Casing::kUpper || first_casing == Casing::kTitle)) {
       replacement = ApplyCasing(replacement, first_casing);
     }
-    replacement += possessive;
     const Token& first = tokens[i];
     const Token& last = tokens[i + static_cast<size_t>(match.tokens) - 1];
+    // The possessive ending is carried over to the substitute.
+    replacement.append(text.substr(last.end - phrase.back()->suffix, phrase.back()->suffix));
     std::string_view original = text.substr(first.begin, last.end - first.begin);
     if (replacement != original) {
       SpinSwap swap;
@@ -219,7 +263,7 @@ void Spinner::Spin(std::string_view text, Rng* rng, SpinResult* out) const {
       swap.original_end = last.end;
       swap.original = std::string(original);
       swap.spun = replacement;
-      swap.source = match.sources[pick];
+      swap.source = source;
       out->swaps.push_back(std::move(swap));
       edits.push_back({first.begin, last.end, std::move(replacement)});
     }

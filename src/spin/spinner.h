@@ -57,19 +57,13 @@ class Spinner {
     uint32_t lemma = Lexicon::kNone;  // the phrase whose substitutes apply
     Inflection tag = Inflection::kBase;
     int tokens = 0;
-    std::vector<uint32_t> substitutes;  // non-empty for a match
-    std::vector<Source> sources;        // parallel to substitutes
-    std::vector<double> weights;        // parallel to substitutes
-    LexiconFilter filter;               // what the match was checked under
-    std::vector<uint32_t> scratch;
-    std::vector<Lexicon::Analysis> analyses;
+    LexiconFilter filter;  // what the match was checked under
   };
-  // Fills match->substitutes/sources/weights (only for positions that are
-  // actually swapped: most eligible positions are not).
-  void CollectSubstitutes(Match* match) const;
-  // Tries the phrase of `words` (lower case, possessive stripped).
-  bool MatchPhrase(const std::vector<std::string>& words, Match* match) const;
-  bool TryKey(const std::string& key, Inflection tag, int tokens, Match* match) const;
+  // Draws one substitute for a match (only for positions that are actually
+  // swapped: most eligible positions are not). False if there is none.
+  bool PickSubstitute(const Match& match, Rng* rng, uint32_t* substitute, Source* source) const;
+  // Whether lexicon string `id`, read as `tokens` tokens in inflection
+  // `tag`, has substitutes under the profile; if so, fills `match`.
   bool TryId(uint32_t id, Inflection tag, int tokens, Match* match) const;
 
   const Lexicon& lexicon_;

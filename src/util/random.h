@@ -44,6 +44,9 @@ class Rng {
   }
   // Uniform in [0, 1).
   double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
+  // Uniform in [0, n); n > 0. Multiply-shift on the top 32 bits (bias below
+  // n / 2^32, negligible for the list sizes drawn from here).
+  uint32_t Below(uint32_t n) { return static_cast<uint32_t>(((Next() >> 32) * uint64_t{n}) >> 32); }
 
  private:
   static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
