@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "test_util.h"
 
 namespace unspin {
@@ -105,6 +107,31 @@ TEST_F(SpinnerTest, SameSeedSameOutputAndRateIsRespected) {
   double share = static_cast<double>(a.swaps.size()) / a.eligible;
   EXPECT_GT(share, 0.2);
   EXPECT_LT(share, 0.4);
+}
+
+TEST_F(SpinnerTest, OneSpinnerServesThreadsWithTheSameResults) {
+  std::string text;
+  for (int i = 0; i < 50; ++i) text += "The child said the women released round kids and took part. ";
+  SpinOptions o;
+  o.rate = 0.5;
+  o.profile = std::move(FindProfile("phrase")).value();
+  o.profile.filter.everyday_only = false;
+  const Spinner spinner(*lex_, o);
+  std::vector<SpinResult> alone(4), together(4);
+  for (int t = 0; t < 4; ++t) {
+    Rng rng(static_cast<uint64_t>(t));
+    spinner.Spin(text, &rng, &alone[static_cast<size_t>(t)]);
+  }
+  const Spinner fresh(*lex_, o);  // its memo starts empty, filled by all threads at once
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      Rng rng(static_cast<uint64_t>(t));
+      fresh.Spin(text, &rng, &together[static_cast<size_t>(t)]);
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < 4; ++t) EXPECT_EQ(alone[static_cast<size_t>(t)].text, together[static_cast<size_t>(t)].text);
 }
 
 TEST_F(SpinnerTest, HandlesEmptyAndPunctuationOnlyText) {

@@ -8,10 +8,17 @@
 namespace unspin {
 
 Spinner::Spinner(const Lexicon& lexicon, SpinOptions options)
-    : lexicon_(lexicon), options_(std::move(options)) {}
+    : lexicon_(lexicon),
+      options_(std::move(options)),
+      eligible_memo_(std::make_unique<std::atomic<uint16_t>[]>(lexicon.size())) {}
 
 bool Spinner::TryId(uint32_t id, Inflection tag, int tokens, Match* match) const {
   if (id == Lexicon::kNone) return false;
+  static_assert(kInflectionCount * 2 <= 16);
+  const int shift = 2 * static_cast<int>(tag);
+  const uint16_t known = static_cast<uint16_t>(1u << shift), yes = static_cast<uint16_t>(2u << shift);
+  const uint16_t memo = eligible_memo_[id].load(std::memory_order_relaxed);
+  if ((memo & known) && !(memo & yes)) return false;
   LexiconFilter filter = options_.profile.filter;
   // Function words change only through the rewrite table.
   if (tokens == 1 && lexicon_.IsStopword(id)) filter.sources &= MaskOf(Source::kTable);
@@ -22,7 +29,11 @@ bool Spinner::TryId(uint32_t id, Inflection tag, int tokens, Match* match) const
   // The rewrite table lists surface forms ("said", "says"); it never
   // applies to an inflected match.
   if (tag != Inflection::kBase) filter.sources &= static_cast<SourceMask>(~MaskOf(Source::kTable));
-  if (!lexicon_.HasSubstitutes(id, filter)) return false;
+  if (!(memo & known)) {
+    const bool has = lexicon_.HasSubstitutes(id, filter);
+    eligible_memo_[id].fetch_or(static_cast<uint16_t>(known | (has ? yes : 0)), std::memory_order_relaxed);
+    if (!has) return false;
+  }
   match->filter = filter;
   match->lemma = id;
   match->tag = tag;
@@ -39,29 +50,42 @@ bool Spinner::PickSubstitute(const Match& match, Rng* rng, uint32_t* substitute,
   auto offerable = [&](uint32_t member) {
     return Lexicon::MemberString(member) != id && lexicon_.SubstituteAllowed(member, filter);
   };
-  auto usable = [&](uint32_t m) {
-    if (!(m & kRoleOriginal) || !lexicon_.SenseAllowed(m >> 2, filter)) return false;
-    auto members = lexicon_.SenseMembers(m >> 2);
-    return std::any_of(members.begin(), members.end(), offerable);
-  };
-  uint32_t senses = 0;
-  for (uint32_t m : lexicon_.Memberships(id)) senses += usable(m) ? 1 : 0;
-  if (senses == 0) return false;
-  uint32_t k = rng->Below(senses);
-  for (uint32_t m : lexicon_.Memberships(id)) {
-    if (!usable(m) || k-- != 0) continue;
+  auto allowed = [&](uint32_t m) { return (m & kRoleOriginal) && lexicon_.SenseAllowed(m >> 2, filter); };
+  auto pick_from = [&](uint32_t m) {
     auto members = lexicon_.SenseMembers(m >> 2);
     auto offered = static_cast<uint32_t>(std::count_if(members.begin(), members.end(), offerable));
+    if (offered == 0) return false;
     uint32_t pick = rng->Below(offered);
     for (uint32_t member : members) {
       if (offerable(member) && pick-- == 0) {
         *substitute = Lexicon::MemberString(member);
         *source = lexicon_.SenseSource(m >> 2);
-        return true;
+        break;
+      }
+    }
+    return true;
+  };
+  // A uniform draw among the allowed senses, redrawn while the sense offers
+  // nothing, is a uniform draw among the senses that offer something, and
+  // needs no pass over every sense's members.
+  const auto memberships = lexicon_.Memberships(id);
+  const auto allowed_count = static_cast<uint32_t>(std::count_if(memberships.begin(), memberships.end(), allowed));
+  if (allowed_count == 0) return false;
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    uint32_t k = rng->Below(allowed_count);
+    for (uint32_t m : memberships) {
+      if (allowed(m) && k-- == 0) {
+        if (pick_from(m)) return true;
+        break;
       }
     }
   }
-  return false;  // unreachable: the counts above found one
+  // Almost every allowed sense offers something; if draws keep missing, take
+  // the first that does rather than loop on.
+  for (uint32_t m : memberships) {
+    if (allowed(m) && pick_from(m)) return true;
+  }
+  return false;
 }
 
 namespace {

@@ -11,7 +11,9 @@
 #ifndef UNSPIN_SPIN_SPINNER_H_
 #define UNSPIN_SPIN_SPINNER_H_
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +70,10 @@ class Spinner {
 
   const Lexicon& lexicon_;
   SpinOptions options_;
+  // TryId's verdict per (string, inflection), two bits each (known, yes),
+  // filled lazily: the verdict depends on nothing else, and the same words
+  // recur. Atomic so that one Spinner may serve several threads.
+  std::unique_ptr<std::atomic<uint16_t>[]> eligible_memo_;
 };
 
 }  // namespace unspin
