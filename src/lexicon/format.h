@@ -12,9 +12,9 @@
 #define UNSPIN_LEXICON_FORMAT_H_
 
 #include <cstdint>
-#include <string_view>
 
 #include "util/binary_file.h"
+#include "util/string_index.h"
 
 namespace unspin::lexicon_format {
 
@@ -24,12 +24,9 @@ inline constexpr uint32_t kNone = 0xFFFFFFFFu;
 inline constexpr uint32_t kMaxStrings = 1u << 28;
 
 inline constexpr uint32_t kMeta = SectionTag("META");           // JSON build facts
-inline constexpr uint32_t kKeyBlob = SectionTag("KBLB");        // key bytes
-inline constexpr uint32_t kKeyOffsets = SectionTag("KOFF");     // u32[N+1]
-// u64[2^k]: 0 (empty) or the key hash's high 32 bits << 32 | id+1. The
-// stored hash bits let a look-up reject other keys in the probe sequence
-// without touching their bytes: most look-ups (phrase attempts) miss.
-inline constexpr uint32_t kHashSlots = SectionTag("HASH");
+// The keys: a StringIndex (util/string_index.h) of blob, u32[N+1] offsets
+// and hash slots.
+inline constexpr StringIndexTags kKeyIndex = {SectionTag("KBLB"), SectionTag("KOFF"), SectionTag("HASH")};
 inline constexpr uint32_t kDisplayIndex = SectionTag("DIDX");   // u32[N], into DOFF or kNone
 inline constexpr uint32_t kDisplayBlob = SectionTag("DBLB");
 inline constexpr uint32_t kDisplayOffsets = SectionTag("DOFF"); // u32[D+1]
@@ -55,14 +52,10 @@ inline constexpr uint8_t kFlagPhraseStart = 0x10;
 // Every word of the key is an everyday word (SCOWL size <= 50).
 inline constexpr uint8_t kFlagCommon = 0x20;
 
-// Blocked Bloom filter (util/bloom.h) over the KeyHash of every prefix of
+// Blocked Bloom filter (util/bloom.h) over the StringHash of every prefix of
 // two or more tokens of every multi-word key, full keys included: lets a
 // reader skip looking up phrases that cannot exist.
 inline constexpr uint32_t kPhrasePrefixes = SectionTag("PPFX");
-
-// The hash of a key, for both the builder and the reader: XXH3, slot from
-// the low bits, fingerprint from the high 32.
-uint64_t KeyHash(std::string_view key);
 
 }  // namespace unspin::lexicon_format
 

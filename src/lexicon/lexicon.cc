@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 #include "lexicon/format.h"
 #include "text/case.h"
@@ -15,7 +13,6 @@ namespace unspin {
 
 namespace fmt = lexicon_format;
 
-uint64_t lexicon_format::KeyHash(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
 
 bool NormalizePhrase(std::string_view text, std::string* key, std::string* display, int* tokens) {
   key->clear();
@@ -72,9 +69,7 @@ Status Lexicon::Init() {
   const BinaryFile& f = file_;
   const std::string& path = f.path();
   ASSIGN_OR_RETURN(meta_, f.Section(fmt::kMeta));
-  ASSIGN_OR_RETURN(key_blob_, f.Section(fmt::kKeyBlob));
-  ASSIGN_OR_RETURN(key_offsets_, f.Array<uint32_t>(fmt::kKeyOffsets));
-  ASSIGN_OR_RETURN(hash_slots_, f.Array<uint64_t>(fmt::kHashSlots));
+  RETURN_IF_ERROR(keys_.Init(f, fmt::kKeyIndex, "lexicon keys"));
   ASSIGN_OR_RETURN(display_index_, f.Array<uint32_t>(fmt::kDisplayIndex));
   ASSIGN_OR_RETURN(display_blob_, f.Section(fmt::kDisplayBlob));
   ASSIGN_OR_RETURN(display_offsets_, f.Array<uint32_t>(fmt::kDisplayOffsets));
@@ -92,10 +87,8 @@ Status Lexicon::Init() {
   ASSIGN_OR_RETURN(inflection_table_, f.Array<uint32_t>(fmt::kInflectionTable));
 
   // Structural invariants, so that every accessor may index without checks.
-  if (key_offsets_.empty()) return Corrupt(path, "no key offsets");
-  const size_t n = key_offsets_.size() - 1;
+  const size_t n = keys_.size();
   const size_t senses = sense_info_.size();
-  RETURN_IF_ERROR(CheckOffsets(path, "key offsets", key_offsets_, n, key_blob_.size()));
   RETURN_IF_ERROR(CheckOffsets(path, "membership offsets", membership_offsets_, n, memberships_.size()));
   RETURN_IF_ERROR(CheckOffsets(path, "sense offsets", sense_offsets_, senses, sense_members_.size()));
   RETURN_IF_ERROR(CheckOffsets(path, "analysis offsets", analysis_offsets_, n, analyses_.size()));
@@ -109,12 +102,6 @@ Status Lexicon::Init() {
   const size_t filter_words = phrase_prefixes_.size();
   if (filter_words == 0 || (filter_words & (filter_words - 1)) != 0) {
     return Corrupt(path, "bad phrase prefix filter size");
-  }
-  const size_t slots = hash_slots_.size();
-  if (slots < n || slots == 0 || (slots & (slots - 1)) != 0) return Corrupt(path, "bad hash table size");
-  for (uint64_t s : hash_slots_) {
-    const uint64_t id_plus_one = s & 0xFFFFFFFFu;
-    if (id_plus_one > n || (id_plus_one == 0 && s != 0)) return Corrupt(path, "hash slot out of range");
   }
   const size_t displays = display_offsets_.size() - 1;
   for (uint32_t d : display_index_) {
@@ -143,29 +130,13 @@ Status Lexicon::Init() {
   return OkStatus();
 }
 
-uint32_t Lexicon::Find(std::string_view key) const {
-  const uint32_t mask = static_cast<uint32_t>(hash_slots_.size() - 1);
-  const uint64_t hash = fmt::KeyHash(key);
-  const uint32_t fingerprint = static_cast<uint32_t>(hash >> 32);
-  uint32_t slot = static_cast<uint32_t>(hash) & mask;
-  // Invariant (builder): the table is at most half full, so probing ends.
-  for (uint32_t probes = 0; probes <= mask; ++probes) {
-    const uint64_t v = hash_slots_[slot];
-    if (v == 0) return kNone;
-    const uint32_t id = static_cast<uint32_t>(v) - 1;
-    if (static_cast<uint32_t>(v >> 32) == fingerprint && Key(id) == key) return id;
-    slot = (slot + 1) & mask;
-  }
-  return kNone;
-}
+uint32_t Lexicon::Find(std::string_view key) const { return keys_.Find(key); }
 
 bool Lexicon::MayStartPhrase(std::string_view prefix) const {
-  return bloom::MayContain(phrase_prefixes_, fmt::KeyHash(prefix));
+  return bloom::MayContain(phrase_prefixes_, StringHash(prefix));
 }
 
-std::string_view Lexicon::Key(uint32_t id) const {
-  return key_blob_.substr(key_offsets_[id], key_offsets_[id + 1] - key_offsets_[id]);
-}
+std::string_view Lexicon::Key(uint32_t id) const { return keys_.Get(id); }
 
 std::string_view Lexicon::Display(uint32_t id) const {
   uint32_t d = display_index_[id];

@@ -18,6 +18,7 @@
 #include "lexicon/morphology.h"
 #include "lexicon/types.h"
 #include "util/binary_file.h"
+#include "util/string_index.h"
 #include "util/status.h"
 
 namespace unspin {
@@ -52,7 +53,7 @@ class Lexicon {
   // or not a lexicon), kVersionMismatch.
   static Result<Lexicon> Open(const std::string& path);
 
-  uint32_t size() const { return static_cast<uint32_t>(key_offsets_.size() - 1); }
+  uint32_t size() const { return keys_.size(); }
   // Id of a lower-case key (tokens joined by single spaces), or kNone.
   uint32_t Find(std::string_view key) const;
   std::string_view Key(uint32_t id) const;
@@ -121,9 +122,7 @@ class Lexicon {
 
   BinaryFile file_;
   std::string_view meta_;
-  std::string_view key_blob_;
-  std::span<const uint32_t> key_offsets_;
-  std::span<const uint64_t> hash_slots_;
+  StringIndex keys_;
   std::span<const uint32_t> display_index_;
   std::string_view display_blob_;
   std::span<const uint32_t> display_offsets_;

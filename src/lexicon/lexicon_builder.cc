@@ -9,6 +9,7 @@
 #include "util/bloom.h"
 #include "util/binary_file.h"
 #include "util/file_io.h"
+#include "util/string_index.h"
 #include "util/strings.h"
 
 namespace unspin {
@@ -172,25 +173,7 @@ Status LexiconBuilder::Build(const MorphologyBuilder& morphology, const std::str
   BinaryFileWriter writer(fmt::kMagic, fmt::kVersion);
   writer.AddSection(fmt::kMeta, meta_json);
   {
-    std::string blob;
-    std::vector<uint32_t> offsets{0};
-    for (const std::string& k : keys_) {
-      blob += k;
-      offsets.push_back(static_cast<uint32_t>(blob.size()));
-    }
-    if (blob.size() > 0xFFFFFFFFu) return ResourceExhaustedError("lexicon keys exceed 4 GiB");
-    uint32_t slots = 16;
-    while (slots < 2 * n) slots <<= 1;
-    std::vector<uint64_t> hash(slots, 0);
-    for (uint32_t id = 0; id < n; ++id) {
-      const uint64_t h = fmt::KeyHash(keys_[id]);
-      uint32_t slot = static_cast<uint32_t>(h) & (slots - 1);
-      while (hash[slot] != 0) slot = (slot + 1) & (slots - 1);
-      hash[slot] = (h >> 32) << 32 | (id + 1);
-    }
-    writer.AddSection(fmt::kKeyBlob, std::move(blob));
-    writer.AddArray(fmt::kKeyOffsets, offsets);
-    writer.AddArray(fmt::kHashSlots, hash);
+    RETURN_IF_ERROR(WriteStringIndex(keys_, fmt::kKeyIndex, &writer));
   }
   {
     std::string blob;
@@ -231,7 +214,7 @@ Status LexiconBuilder::Build(const MorphologyBuilder& morphology, const std::str
       const std::string& phrase_key = keys_[id];
       for (size_t space = phrase_key.find(' '); space != std::string::npos;) {
         size_t end = phrase_key.find(' ', space + 1);
-        prefix_hashes.push_back(fmt::KeyHash(std::string_view(phrase_key).substr(0, end)));
+        prefix_hashes.push_back(StringHash(std::string_view(phrase_key).substr(0, end)));
         space = end;
       }
     }
