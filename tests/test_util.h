@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <random>
 #include <string>
 
 #include "lexicon/lexicon.h"
@@ -62,6 +63,33 @@ inline std::string TestLexiconBytes() {
   Status s = b.Build(TestMorphology(), "{\"kind\":\"test\"}", &bytes, &report);
   EXPECT_TRUE(s.ok()) << s.message();
   return bytes;
+}
+
+// Writes 60 damaged copies of `bytes` (truncated at random points, or with
+// one byte flipped) to a temporary file and expects `open(path)` to refuse
+// each with kDataLoss or kVersionMismatch.
+template <typename Open>
+void ExpectCorruptCopiesRefused(const std::string& bytes, Open open, uint32_t seed) {
+  std::string path = TempPath("corrupt_copy.bin");
+  std::mt19937 rng(seed);
+  for (int trial = 0; trial < 60; ++trial) {
+    std::string bad = bytes;
+    if (trial % 2 == 0) {
+      bad.resize(rng() % bytes.size());
+    } else {
+      size_t at = rng() % bytes.size();
+      bad[at] = static_cast<char>(bad[at] ^ (1 + rng() % 255));
+    }
+    ASSERT_TRUE(WriteFileAtomically(path, bad).ok());
+    auto opened = open(path);
+    EXPECT_FALSE(opened.ok()) << "trial " << trial;
+    if (!opened.ok()) {
+      EXPECT_TRUE(opened.status().code() == StatusCode::kDataLoss ||
+                  opened.status().code() == StatusCode::kVersionMismatch)
+          << opened.status().message();
+    }
+  }
+  std::remove(path.c_str());
 }
 
 inline std::string WriteTestLexicon() {
