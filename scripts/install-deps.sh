@@ -9,7 +9,7 @@ PACKAGES=(
   libxxhash-dev libutf8proc-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # data the default model is compiled from
-  mythes-en-us wordnet-base scowl libaiksaurus-1.2-data
+  mythes-en-us wordnet-base scowl libaiksaurus-1.2-data pocketsphinx-en-us
   # whole-process benchmarks
   hyperfine time python3
 )
