@@ -4,7 +4,6 @@
 
 namespace unspin {
 
-
 std::string InflectPhrase(const Lexicon& lexicon, uint32_t id, Inflection tag) {
   if (tag == Inflection::kBase) return std::string(lexicon.Display(id));
   std::vector<std::string> words = Split(lexicon.Key(id), ' ');

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-
 #include "lexicon/format.h"
 #include "text/case.h"
 #include "text/tokenizer.h"
@@ -12,7 +11,6 @@
 namespace unspin {
 
 namespace fmt = lexicon_format;
-
 
 bool NormalizePhrase(std::string_view text, std::string* key, std::string* display, int* tokens) {
   key->clear();
@@ -45,12 +43,7 @@ Status Corrupt(const std::string& path, const std::string& what) {
 Status CheckOffsets(const std::string& path, const char* name, std::span<const uint32_t> offsets,
                     size_t count, size_t target_size) {
   if (offsets.size() != count + 1) return Corrupt(path, std::string(name) + " has the wrong length");
-  if (offsets[0] != 0 || offsets[count] != target_size) {
-    return Corrupt(path, std::string(name) + " does not span its data");
-  }
-  for (size_t i = 0; i < count; ++i) {
-    if (offsets[i] > offsets[i + 1]) return Corrupt(path, std::string(name) + " is not sorted");
-  }
+  if (const char* fault = OffsetsFault(offsets, target_size)) return Corrupt(path, std::string(name) + " " + fault);
   return OkStatus();
 }
 

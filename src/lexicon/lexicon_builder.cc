@@ -6,8 +6,8 @@
 
 #include "lexicon/format.h"
 #include "lexicon/lexicon.h"
-#include "util/bloom.h"
 #include "util/binary_file.h"
+#include "util/bloom.h"
 #include "util/file_io.h"
 #include "util/string_index.h"
 #include "util/strings.h"
@@ -54,7 +54,6 @@ struct Member {
   Relation relation;
   uint8_t roles;
 };
-
 
 }  // namespace
 

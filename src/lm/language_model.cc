@@ -1,6 +1,5 @@
 #include "lm/language_model.h"
 
-#include <cmath>
 #include <cstring>
 
 namespace unspin {

@@ -133,13 +133,16 @@ Status BuildLanguageModel(const NgramModel& in, const std::string& meta_json, st
   // Blanks: every suffix of a stored n-gram must be stored, top down so
   // that blanks get their own suffixes.
   std::vector<std::vector<uint32_t>> blank_words(static_cast<size_t>(order + 1));
-  std::vector<std::vector<uint64_t>> real_keys(static_cast<size_t>(order + 1));
+  // Keys in entry order, and sorted (for the duplicate and suffix tests).
+  std::vector<std::vector<uint64_t>> real_keys(static_cast<size_t>(order + 1)),
+      sorted_keys(static_cast<size_t>(order + 1));
   for (int n = 2; n <= order; ++n) {
     const auto& o = in.orders[static_cast<size_t>(n - 1)];
     auto& keys = real_keys[static_cast<size_t>(n)];
     keys.reserve(o.size());
     for (size_t i = 0; i < o.size(); ++i) keys.push_back(ChainKey(&o.words[i * static_cast<size_t>(n)], n));
-    std::vector<uint64_t> sorted = keys;
+    std::vector<uint64_t>& sorted = sorted_keys[static_cast<size_t>(n)];
+    sorted = keys;
     std::sort(sorted.begin(), sorted.end());
     auto dup = std::adjacent_find(sorted.begin(), sorted.end());
     if (dup != sorted.end()) {
@@ -149,8 +152,7 @@ Status BuildLanguageModel(const NgramModel& in, const std::string& meta_json, st
     }
   }
   for (int n = order; n >= 3; --n) {
-    std::vector<uint64_t> lower = real_keys[static_cast<size_t>(n - 1)];
-    std::sort(lower.begin(), lower.end());
+    const std::vector<uint64_t>& lower = sorted_keys[static_cast<size_t>(n - 1)];
     std::unordered_set<uint64_t> added;
     auto visit = [&](const uint32_t* words) {
       const uint32_t* suffix = words + 1;

@@ -52,6 +52,14 @@ uint64_t FileChecksum(std::string_view bytes) {
 
 }  // namespace
 
+const char* OffsetsFault(std::span<const uint32_t> offsets, size_t target_size) {
+  if (offsets.empty() || offsets.front() != 0 || offsets.back() != target_size) return "does not span its data";
+  for (size_t i = 0; i + 1 < offsets.size(); ++i) {
+    if (offsets[i] > offsets[i + 1]) return "is not sorted";
+  }
+  return nullptr;
+}
+
 std::string SectionTagName(uint32_t tag) {
   std::string s(4, ' ');
   for (int i = 0; i < 4; ++i) s[i] = static_cast<char>((tag >> (8 * i)) & 0xff);

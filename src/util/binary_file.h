@@ -43,6 +43,11 @@ std::string SectionTagName(uint32_t tag);
 
 uint64_t Checksum64(const void* data, size_t size);
 
+// Why an offset array that delimits records in a section of `target_size`
+// units cannot be used (it must be non-empty, start at 0, never decrease
+// and end at `target_size`), or nullptr if it can.
+const char* OffsetsFault(std::span<const uint32_t> offsets, size_t target_size);
+
 class BinaryFileWriter {
  public:
   BinaryFileWriter(std::string_view magic, uint32_t version);

@@ -35,17 +35,14 @@ Status WriteStringIndex(const std::vector<std::string>& strings, const StringInd
 }
 
 Status StringIndex::Init(const BinaryFile& file, const StringIndexTags& tags, std::string_view what) {
-  auto corrupt = [&](const char* why) {
-    return DataLossError(file.path() + ": " + std::string(what) + " are inconsistent: " + why);
+  auto corrupt = [&](std::string_view why) {
+    return DataLossError(file.path() + ": " + std::string(what) + " are inconsistent: " + std::string(why));
   };
   ASSIGN_OR_RETURN(blob_, file.Section(tags.blob));
   ASSIGN_OR_RETURN(offsets_, file.Array<uint32_t>(tags.offsets));
   ASSIGN_OR_RETURN(slots_, file.Array<uint64_t>(tags.slots));
-  if (offsets_.empty() || offsets_[0] != 0 || offsets_.back() != blob_.size()) {
-    return corrupt("offsets do not span the strings");
-  }
-  for (size_t i = 0; i + 1 < offsets_.size(); ++i) {
-    if (offsets_[i] > offsets_[i + 1]) return corrupt("offsets are not sorted");
+  if (const char* fault = OffsetsFault(offsets_, blob_.size())) {
+    return corrupt(std::string("the offset array ") + fault);
   }
   const uint64_t n = offsets_.size() - 1, slots = slots_.size();
   if (slots < 2 * n || slots == 0 || (slots & (slots - 1)) != 0) return corrupt("bad hash table size");
