@@ -10,6 +10,9 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # data the default model is compiled from
   mythes-en-us wordnet-base scowl libaiksaurus-1.2-data pocketsphinx-en-us
+  # test oracles and benchmark baselines: libsphinxbase scores the CMU
+  # model, IRSTLM trains the reference Kneser-Ney models
+  libsphinxbase-dev irstlm
   # whole-process benchmarks
   hyperfine time python3
 )
