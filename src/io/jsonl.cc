@@ -1,76 +1,25 @@
 #include "io/jsonl.h"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "text/utf8.h"
 
 namespace unspin {
 
 JsonlReader::JsonlReader(int fd, size_t max_record_bytes, bool replace_invalid)
-    : fd_(fd), max_bytes_(max_record_bytes), replace_invalid_(replace_invalid) {}
-
-Status JsonlReader::Fill() {
-  if (pos_ > 0) {
-    buffer_.erase(0, pos_);
-    pos_ = 0;
-  }
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd_, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return IoError(std::string("reading input: ") + std::strerror(errno));
-    }
-    if (n == 0) eof_ = true;
-    else buffer_.append(buf, static_cast<size_t>(n));
-    return OkStatus();
-  }
-}
-
-Result<bool> JsonlReader::ReadLine(bool* too_long, uint64_t* length) {
-  line_.clear();
-  *too_long = false;
-  *length = 0;
-  for (;;) {
-    size_t nl = buffer_.find('\n', pos_);
-    size_t end = nl == std::string::npos ? buffer_.size() : nl;
-    size_t chunk = end - pos_;
-    *length += chunk;
-    if (*length > max_bytes_) {
-      *too_long = true;
-      line_.clear();  // keep streaming past it without holding it
-    } else {
-      line_.append(buffer_, pos_, chunk);
-    }
-    pos_ = end;
-    if (nl != std::string::npos) {
-      ++pos_;
-      return true;
-    }
-    if (eof_) return *length > 0 || *too_long;
-    RETURN_IF_ERROR(Fill());
-    if (eof_ && pos_ >= buffer_.size()) return *length > 0 || *too_long;
-  }
-}
+    : lines_(fd, max_record_bytes), max_bytes_(max_record_bytes), replace_invalid_(replace_invalid) {}
 
 Result<bool> JsonlReader::Next(JsonlItem* item) {
   for (;;) {
-    bool too_long;
-    uint64_t length;
-    ASSIGN_OR_RETURN(bool got, ReadLine(&too_long, &length));
+    Line line;
+    ASSIGN_OR_RETURN(bool got, lines_.Next(&line));
     if (!got) return false;
-    ++line_no_;
     *item = JsonlItem();
-    item->line = line_no_;
-    if (too_long) {
-      item->error = "record is " + std::to_string(length) + " bytes, over the limit of " +
+    item->line = line.number;
+    if (line.too_long) {
+      item->error = "record is " + std::to_string(line.length) + " bytes, over the limit of " +
                     std::to_string(max_bytes_) + " (--max-record-bytes)";
       return true;
     }
-    if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+    line_.assign(line.text);
     if (line_.find_first_not_of(" \t") == std::string::npos) continue;  // blank: not a record
     if (size_t nul = FindNul(line_); nul != std::string::npos) {
       item->error = "line contains a NUL byte at column " + std::to_string(nul + 1) + " (binary data?)";

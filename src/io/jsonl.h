@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "io/line_reader.h"
 #include "util/status.h"
 
 namespace unspin {
@@ -33,17 +34,9 @@ class JsonlReader {
   Result<bool> Next(JsonlItem* item);
 
  private:
-  // Reads one line into line_ (without '\n'); false at end of input.
-  Result<bool> ReadLine(bool* too_long, uint64_t* length);
-  Status Fill();
-
-  int fd_;
+  LineReader lines_;
   size_t max_bytes_;
   bool replace_invalid_;
-  std::string buffer_;
-  size_t pos_ = 0;
-  bool eof_ = false;
-  uint64_t line_no_ = 0;
   std::string line_;
 };
 
