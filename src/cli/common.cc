@@ -51,6 +51,8 @@ std::string LexiconPath(const std::string& model_dir) {
   return model_dir + "/lexicon.bin";
 }
 
+std::string LmPath(const std::string& model_dir) { return model_dir + "/lm.bin"; }
+
 Result<Lexicon> OpenModelLexicon(const std::string& model_flag) {
   auto lexicon = Lexicon::Open(LexiconPath(ResolveModelDir(model_flag)));
   if (!lexicon.ok() && lexicon.status().code() == StatusCode::kNotFound) {

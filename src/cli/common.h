@@ -30,6 +30,8 @@ int Fail(const Status& status);
 // unspin binary.
 std::string ResolveModelDir(const std::string& flag);
 std::string LexiconPath(const std::string& model_dir);
+// The language model of a model directory.
+std::string LmPath(const std::string& model_dir);
 // Opens the lexicon of the model named by `model_flag` (see
 // ResolveModelDir); a missing model's error says how to build one.
 Result<Lexicon> OpenModelLexicon(const std::string& model_flag);

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   Runner run;
   AddModelCommands(&app, &run);
   AddSpinCommand(&app, &run);
+  AddLmCommands(&app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -40,8 +40,11 @@ class LanguageModel {
   // The state after <s>, and the empty state (no context).
   LmState BeginSentence() const;
   LmState NullContext() const { return LmState(); }
-  // log10 P(word | in); `out` may be `&in`.
-  float Score(const LmState& in, uint32_t word, LmState* out) const { return tables_.Score(in, word, out); }
+  // log10 P(word | in); `out` may be `&in`. `ngram_length`, if given, gets
+  // the length of the n-gram that priced the word (1 = unigram).
+  float Score(const LmState& in, uint32_t word, LmState* out, int* ngram_length = nullptr) const {
+    return tables_.Score(in, word, out, ngram_length);
+  }
   // log10 P of the words, as one sentence from <s> (if `bos`), with </s>
   // at the end (if `eos`).
   float ScoreSentence(std::span<const std::string_view> words, bool bos = true, bool eos = true) const;

@@ -62,8 +62,9 @@ struct NgramTables {
     return 0;
   }
 
-  // log10 P(word | in), and the state after it.
-  float Score(const LmState& in, uint32_t word, LmState* out) const {
+  // log10 P(word | in), and the state after it; `ngram_length`, if given,
+  // gets the length of the n-gram that priced the word (1 = unigram).
+  float Score(const LmState& in, uint32_t word, LmState* out, int* ngram_length = nullptr) const {
     if (word >= vocab_size) word = unk;
     float prob = unigram_probs[word];
     LmState next;
@@ -86,6 +87,7 @@ struct NgramTables {
     }
     for (int i = context_used; i < in.length; ++i) prob += in.backoffs[i];
     *out = next;
+    if (ngram_length != nullptr) *ngram_length = context_used + 1;
     return prob;
   }
 };

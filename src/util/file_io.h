@@ -2,6 +2,7 @@
 #ifndef UNSPIN_UTIL_FILE_IO_H_
 #define UNSPIN_UTIL_FILE_IO_H_
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -10,8 +11,8 @@
 
 namespace unspin {
 
-// Reads a whole file; "-" means standard input.
-Result<std::string> ReadFileToString(const std::string& path);
+// Reads a whole file, or its first `max_bytes`; "-" means standard input.
+Result<std::string> ReadFileToString(const std::string& path, uint64_t max_bytes = UINT64_MAX);
 
 // Writes `data` to `path` so that a reader sees either the old file or the
 // complete new one, never a prefix: write a temporary in the same directory,
