@@ -125,5 +125,32 @@ printf '{"id": "big", "text": "%s"}\n{"id": "after", "text": "fine"}\n' "$(head 
 expect "an over-limit JSONL record is an error record" 5 "" -- $S --jsonl --max-record-bytes 1000000 "$WORK/big.jsonl"
 check "the record after it is still processed" grep -q '"id":"after"' "$WORK/out"
 
+# unspin lm: training, conversion, querying and their bad input.
+L="$UNSPIN lm"
+printf 'the cat sat on the mat\nthe dog sat on the log\n\nA cat, a dog.\n' >"$WORK/corpus.txt"
+expect "lm train on a small corpus" 0 "trained order 3 on 3 sentences" -- \
+  $L train "$WORK/corpus.txt" -o "$WORK/small.lm" --order 3 --arpa "$WORK/small.arpa"
+expect "lm query scores each word" 0 "" -- sh -c "echo 'The cat sat.' | $L query --lm '$WORK/small.lm'"
+check "query lowercases as the model was trained" grep -q '^the=[0-9]* 2 .*cat=[0-9]* 3 .*sat=.*Total: .* OOV: 0' "$WORK/out"
+expect "lm perplexity" 0 "" -- $L perplexity --lm "$WORK/small.lm" --json "$WORK/corpus.txt"
+check "perplexity counts sentences and words" grep -q '"oovs":0,.*"sentences":3,"words":16' "$WORK/out"
+expect "lm import of the written ARPA" 0 "wrote" -- $L import "$WORK/small.arpa" -o "$WORK/again.lm" --tokens words
+expect "lm export round-trips the ARPA" 0 "" -- $L export "$WORK/small.arpa" -o "$WORK/again.arpa"
+check "exported ARPA is byte-identical" cmp -s "$WORK/small.arpa" "$WORK/again.arpa"
+expect "lm train: empty corpus" 3 "no sentences" -- $L train "$WORK/empty.txt" -o "$WORK/x.lm"
+expect "lm train: invalid UTF-8 names file and line" 3 "bad.txt:1: invalid UTF-8 at column 5" -- \
+  $L train "$WORK/bad.txt" -o "$WORK/x.lm"
+expect "lm train: binary input" 3 "NUL byte" -- $L train "$WORK/bin.dat" -o "$WORK/x.lm"
+expect "lm train: bad order" 2 "outside 2..6" -- $L train "$WORK/corpus.txt" -o "$WORK/x.lm" --order 9
+expect "lm train: bad pruning" 2 "not a count" -- $L train "$WORK/corpus.txt" -o "$WORK/x.lm" --prune 0,x
+expect "lm train: missing corpus" 1 "no such file" -- $L train "$WORK/nope.txt" -o "$WORK/x.lm"
+check "failed training leaves no model" test ! -e "$WORK/x.lm"
+expect "lm export refuses a compiled model" 2 "compiled unspin model" -- $L export "$WORK/small.lm" -o -
+expect "lm import: not an ARPA file" 4 "not an ARPA language model" -- $L import "$WORK/good.txt" -o "$WORK/x.lm"
+head -c 1000 "$WORK/small.lm" >"$WORK/trunc.lm"
+expect "lm query: truncated model" 4 "truncated" -- $L query --lm "$WORK/trunc.lm" "$WORK/good.txt"
+expect "lm query: missing model" 4 "no such file" -- $L query --lm "$WORK/nope.lm" "$WORK/good.txt"
+expect "lm query: default model" 0 "" -- sh -c "echo 'according to the associated press' | UNSPIN_MODEL='$MODEL' $L query"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -16,10 +16,9 @@
 #include "lm/arpa.h"
 #include "lm/kn_trainer.h"
 #include "lm/language_model.h"
-#include "lm/lm_builder.h"
 #include "lm/lm_text.h"
 #include "lm/perplexity.h"
-#include "lm/sphinx_trie.h"
+#include "lm/lm_source.h"
 #include "text/utf8.h"
 #include "util/file_io.h"
 #include "util/strings.h"
@@ -90,40 +89,6 @@ Status ForEachSentence(const std::vector<std::string>& files, LmTokens mode, uin
     RETURN_IF_ERROR(status);
   }
   return OkStatus();
-}
-
-// Writes `model` to `out` in unspin's format; prints what was stored.
-Status WriteStore(const NgramModel& model, const nlohmann::json& meta, const std::string& out) {
-  std::string bytes;
-  LmBuildReport report;
-  RETURN_IF_ERROR(BuildLanguageModel(model, meta.dump(), &bytes, &report));
-  RETURN_IF_ERROR(WriteFileAtomically(out, bytes));
-  std::string counts;
-  for (int n = 1; n <= report.order; ++n) {
-    counts += (n > 1 ? ", " : "") + std::to_string(report.ngrams[n - 1]) + " " + std::to_string(n) + "-grams";
-    if (report.blanks[n - 1] > 0) counts += " (+" + std::to_string(report.blanks[n - 1]) + " blanks)";
-    if (report.quantized[n - 1]) counts += " quantised";
-  }
-  std::fprintf(stderr, "unspin: wrote %s: %s; %.1f MB\n", out.c_str(), counts.c_str(), bytes.size() / 1e6);
-  return OkStatus();
-}
-
-enum class SourceFormat { kAuto, kArpa, kSphinx };
-
-Result<NgramModel> ReadSource(const std::string& path, SourceFormat format, std::string* format_name) {
-  if (format == SourceFormat::kAuto) {
-    ASSIGN_OR_RETURN(std::string head, ReadFileToString(path, 32));
-    if (head.starts_with("Trie Language Model")) {
-      format = SourceFormat::kSphinx;
-    } else if (head.starts_with("UNSPNLM")) {
-      return InvalidArgumentError(path + " is a compiled unspin model: it stores hashed n-grams, not the "
-                                  "n-grams themselves; export from the model's source (or train with --arpa)");
-    } else {
-      format = SourceFormat::kArpa;
-    }
-  }
-  *format_name = format == SourceFormat::kSphinx ? "sphinx" : "arpa";
-  return format == SourceFormat::kSphinx ? ReadSphinxTrieFile(path) : ReadArpaFile(path);
 }
 
 // The model for query and perplexity: --lm, else the default model's.
@@ -215,7 +180,7 @@ int RunTrain(const TrainFlags& f) {
   if (!f.arpa.empty()) {
     if (Status w = WriteFileAtomically(f.arpa, FormatArpa(*model)); !w.ok()) return Fail(w);
   }
-  if (Status w = WriteStore(*model, meta, f.out); !w.ok()) return Fail(w);
+  if (Status w = WriteLmStore(*model, meta, f.out); !w.ok()) return Fail(w);
   return kExitOk;
 }
 
@@ -223,36 +188,35 @@ struct ConvertFlags {
   std::string input, out, format = "auto", tokens;
 };
 
-Result<SourceFormat> ParseFormat(const std::string& name) {
-  if (name == "auto") return SourceFormat::kAuto;
-  if (name == "arpa") return SourceFormat::kArpa;
-  if (name == "sphinx") return SourceFormat::kSphinx;
-  return InvalidArgumentError("unknown format '" + name + "' (expected auto, arpa or sphinx)");
+// A source that cannot be read is a bad model (exit 4), unless it was the
+// wrong kind of file for the command (exit 2).
+int FailSource(const Status& status, const char* command) {
+  return Fail(status.WithContext(command), status.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitModel);
 }
 
 int RunImport(const ConvertFlags& f) {
-  auto format = ParseFormat(f.format);
+  auto format = ParseLmSourceFormat(f.format);
   if (!format.ok()) return Fail(format.status(), kExitUsage);
   const auto start = Clock::now();
-  std::string format_name;
-  auto model = ReadSource(f.input, *format, &format_name);
-  if (!model.ok()) return Fail(model.status().WithContext("lm import"), ExitCodeFor(model.status()) == kExitUsage ? kExitUsage : kExitModel);
+  LmSourceFormat read_as;
+  auto model = ReadLmSource(f.input, *format, &read_as);
+  if (!model.ok()) return FailSource(model.status(), "lm import");
   // The CMU model is of lower-cased words; an ARPA file's text is taken to
   // be tokenised already unless --tokens says otherwise.
-  std::string tokens = f.tokens.empty() ? (format_name == "sphinx" ? "words" : "whitespace") : f.tokens;
+  std::string tokens = f.tokens.empty() ? (read_as == LmSourceFormat::kSphinx ? "words" : "whitespace") : f.tokens;
   if (auto m = ParseLmTokens(tokens); !m.ok()) return Fail(m.status(), kExitUsage);
-  nlohmann::json meta = {{"source", f.input}, {"format", format_name}, {"tokens", tokens}};
-  if (Status s = WriteStore(*model, meta, f.out); !s.ok()) return Fail(s.WithContext("lm import"));
+  nlohmann::json meta = {{"source", f.input}, {"format", LmSourceFormatName(read_as)}, {"tokens", tokens}};
+  if (Status s = WriteLmStore(*model, meta, f.out); !s.ok()) return Fail(s.WithContext("lm import"));
   std::fprintf(stderr, "unspin: imported in %.2f s\n", SecondsSince(start));
   return kExitOk;
 }
 
 int RunExport(const ConvertFlags& f) {
-  auto format = ParseFormat(f.format);
+  auto format = ParseLmSourceFormat(f.format);
   if (!format.ok()) return Fail(format.status(), kExitUsage);
-  std::string format_name;
-  auto model = ReadSource(f.input, *format, &format_name);
-  if (!model.ok()) return Fail(model.status().WithContext("lm export"), ExitCodeFor(model.status()) == kExitUsage ? kExitUsage : kExitModel);
+  LmSourceFormat read_as;
+  auto model = ReadLmSource(f.input, *format, &read_as);
+  if (!model.ok()) return FailSource(model.status(), "lm export");
   const std::string text = FormatArpa(*model);
   Status s = f.out == "-" ? WriteAll(stdout, text) : WriteFileAtomically(f.out, text);
   if (!s.ok()) return Fail(s.WithContext("lm export"));

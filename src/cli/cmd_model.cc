@@ -10,6 +10,8 @@
 #include "cli/common.h"
 #include "lexicon/lexicon.h"
 #include "lexicon/lexicon_builder.h"
+#include "lm/language_model.h"
+#include "lm/lm_source.h"
 #include "util/file_io.h"
 
 namespace unspin::cli {
@@ -19,6 +21,7 @@ namespace {
 struct BuildOptions {
   std::string out;
   DefaultLexiconPaths paths;
+  std::string cmu_lm = "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin";
 };
 
 Status MakeDirs(const std::string& dir) {
@@ -55,6 +58,21 @@ int RunBuild(const BuildOptions& opt) {
                "(%zu read, %zu phrases rejected), %.1f MB\n",
                path.c_str(), seconds, st.strings, st.phrases, st.senses, report.senses_read,
                report.phrases_rejected, lex->file().info().file_size / 1e6);
+
+  // The language model: Debian's CMU US-English model, read directly.
+  start = std::chrono::steady_clock::now();
+  LmSourceFormat read_as;
+  auto lm_source = ReadLmSource(opt.cmu_lm, LmSourceFormat::kSphinx, &read_as);
+  if (!lm_source.ok()) {
+    const Status& e = lm_source.status();
+    std::string message = "model build: language model: " + e.message();
+    if (e.code() == StatusCode::kNotFound) message += " (install pocketsphinx-en-us: scripts/install-deps.sh)";
+    return Fail(Status(e.code(), message), kExitModel);
+  }
+  nlohmann::json meta = {{"source", opt.cmu_lm}, {"format", "sphinx"}, {"tokens", "words"}};
+  if (Status w = WriteLmStore(*lm_source, meta, LmPath(dir)); !w.ok()) return Fail(w.WithContext("model build"));
+  std::fprintf(stderr, "unspin: language model imported in %.1f s\n",
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return kExitOk;
 }
 
@@ -82,6 +100,29 @@ int RunInfo(const std::string& model, bool json) {
     out["lexicon"]["senses_by_source"][SourceName(static_cast<Source>(i))] = st.senses_by_source[i];
   }
   out["lexicon"]["build"] = nlohmann::json::parse(lex->MetaJson(), nullptr, false);
+
+  // The language model beside a lexicon in a model directory.
+  const std::string lm_path = LmPath(ResolveModelDir(model));
+  if (FileExists(lm_path)) {
+    start = std::chrono::steady_clock::now();
+    auto lm = LanguageModel::Open(lm_path);
+    ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (!lm.ok()) return Fail(lm.status(), kExitModel);
+    nlohmann::json& j = out["language_model"];
+    j = {{"path", lm_path},
+         {"bytes", lm->file().info().file_size},
+         {"format_version", lm->file().info().version},
+         {"load_ms", ms},
+         {"order", lm->order()},
+         {"vocabulary", lm->vocab_size()}};
+    for (int n = 1; n <= lm->order(); ++n) {
+      const auto& o = lm->header().orders[n - 1];
+      j["ngrams"].push_back(o.ngrams);
+      j["blanks"].push_back(o.blanks);
+      j["quantized"].push_back(o.quantized != 0);
+    }
+    j["build"] = nlohmann::json::parse(lm->MetaJson(), nullptr, false);
+  }
   std::string text = json ? out.dump() : out.dump(2);
   std::printf("%s\n", text.c_str());
   return kExitOk;
@@ -144,6 +185,8 @@ void AddModelCommands(CLI::App* app, Runner* run) {
   b->add_option("--aiksaurus", build->paths.aiksaurus_dir, "Aiksaurus data (libaiksaurus-1.2-data)")->capture_default_str();
   b->add_option("--scowl", build->paths.scowl_dir, "SCOWL word lists (scowl)")->capture_default_str();
   b->add_option("--data", build->paths.data_dir, "unspin's data tables")->capture_default_str();
+  b->add_option("--cmu-lm", build->cmu_lm, "CMU US-English language model (pocketsphinx-en-us)")
+      ->capture_default_str();
   b->callback([run, build] { *run = [build] { return RunBuild(*build); }; });
 
   auto info_model = std::make_shared<std::string>();

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "lm/lm_builder.h"
 #include "util/file_io.h"
 
 namespace unspin::cli {
@@ -60,6 +61,21 @@ Result<Lexicon> OpenModelLexicon(const std::string& model_flag) {
                          "; build the default model with: unspin model build");
   }
   return lexicon;
+}
+
+Status WriteLmStore(const NgramModel& model, const nlohmann::json& meta, const std::string& out) {
+  std::string bytes;
+  LmBuildReport report;
+  RETURN_IF_ERROR(BuildLanguageModel(model, meta.dump(), &bytes, &report));
+  RETURN_IF_ERROR(WriteFileAtomically(out, bytes));
+  std::string counts;
+  for (int n = 1; n <= report.order; ++n) {
+    counts += (n > 1 ? ", " : "") + std::to_string(report.ngrams[n - 1]) + " " + std::to_string(n) + "-grams";
+    if (report.blanks[n - 1] > 0) counts += " (+" + std::to_string(report.blanks[n - 1]) + " blanks)";
+    if (report.quantized[n - 1]) counts += " quantised";
+  }
+  std::fprintf(stderr, "unspin: wrote %s: %s; %.1f MB\n", out.c_str(), counts.c_str(), bytes.size() / 1e6);
+  return OkStatus();
 }
 
 std::string DefaultDataDir() {

@@ -4,7 +4,10 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "lexicon/lexicon.h"
+#include "lm/ngram_model.h"
 #include "util/status.h"
 
 namespace unspin::cli {
@@ -35,6 +38,9 @@ std::string LmPath(const std::string& model_dir);
 // Opens the lexicon of the model named by `model_flag` (see
 // ResolveModelDir); a missing model's error says how to build one.
 Result<Lexicon> OpenModelLexicon(const std::string& model_flag);
+// Compiles `model` into unspin's LM format at `out` (META = `meta`) and
+// prints its counts and size to stderr.
+Status WriteLmStore(const NgramModel& model, const nlohmann::json& meta, const std::string& out);
 // Data directory with the project's tables (rewrites.tsv, ...).
 std::string DefaultDataDir();
 
