@@ -40,3 +40,5 @@ for p in naive phrase; do
 done 2>&1
 /usr/bin/time -f "model info: %M KB max RSS" "$BUILD/unspin" model info --json 2>&1 >/dev/null
 echo '```'
+
+bench/run_lm.sh "$BUILD"

@@ -45,6 +45,12 @@ class LanguageModel {
   float Score(const LmState& in, uint32_t word, LmState* out, int* ngram_length = nullptr) const {
     return tables_.Score(in, word, out, ngram_length);
   }
+  // Score of `count` independent queries (say, every candidate word for one
+  // slot of a decoder): scores[i] = Score(in[i], words[i], &out[i]), with
+  // the queries' memory fetches overlapped. `out` must not alias `in`.
+  void ScoreBatch(const LmState* in, const uint32_t* words, size_t count, float* scores, LmState* out) const {
+    tables_.ScoreBatch(in, words, count, scores, out);
+  }
   // log10 P of the words, as one sentence from <s> (if `bos`), with </s>
   // at the end (if `eos`).
   float ScoreSentence(std::span<const std::string_view> words, bool bos = true, bool eos = true) const;
