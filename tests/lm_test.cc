@@ -265,6 +265,30 @@ TEST(LanguageModel, AgreesWithTheBackoffRuleOnRandomModels) {
   }
 }
 
+TEST(LanguageModel, ScoreBatchEqualsOneQueryAtATime) {
+  RandomModel r = MakeRandomModel(4, 300, 3000, false, 21);
+  LanguageModel lm = Build(r.model);
+  std::mt19937 rng(4);
+  std::vector<LmState> in;
+  std::vector<uint32_t> words;
+  for (int i = 0; i < 1001; ++i) {  // not a multiple of the pipeline depth
+    LmState s = i % 7 == 0 ? lm.NullContext() : lm.BeginSentence();
+    for (int k = static_cast<int>(rng() % 4); k > 0; --k) lm.Score(s, rng() % 300, &s);
+    in.push_back(s);
+    words.push_back(i % 50 == 0 ? 100000 : static_cast<uint32_t>(rng() % 300));  // some out of range: <unk>
+  }
+  std::vector<float> scores(in.size());
+  std::vector<LmState> out(in.size());
+  lm.ScoreBatch(in.data(), words.data(), in.size(), scores.data(), out.data());
+  for (size_t i = 0; i < in.size(); ++i) {
+    LmState expected_state;
+    const float expected = lm.Score(in[i], words[i], &expected_state);
+    ASSERT_EQ(scores[i], expected) << i;
+    ASSERT_TRUE(out[i] == expected_state) << i;
+  }
+  lm.ScoreBatch(in.data(), words.data(), 0, scores.data(), out.data());  // empty batch: nothing read
+}
+
 TEST(LanguageModel, QuantizedScoresStayWithin3e4OfExact) {
   // More distinct values than codes, with sparse tails (blanks priced
   // below every real value): each coded value is within about 6e-5, and a
