@@ -27,8 +27,10 @@ struct Level {
   std::vector<uint32_t> ids;
   std::vector<uint64_t> count;
   std::vector<uint8_t> kept;
-  std::vector<double> prob;     // interpolated P(newest | older words), kept entries
-  std::vector<double> backoff;  // gamma of this n-gram as a context; 1 when it is none
+  // Stored as float, the precision of the model written; the arithmetic
+  // that makes them is double.
+  std::vector<float> prob;     // interpolated P(newest | older words), kept entries
+  std::vector<float> backoff;  // gamma of this n-gram as a context; 1 when it is none
 
   size_t size() const { return count.size(); }
   const uint32_t* key(size_t i) const { return ids.data() + i * n; }
@@ -256,8 +258,8 @@ Result<NgramModel> KnTrainer::Impl::Finish(KnTrainReport* report) {
   for (int n = 2; n <= top; ++n) {
     Level& level = levels[static_cast<size_t>(n)];
     Level& lower = levels[static_cast<size_t>(n - 1)];
-    level.prob.assign(level.size(), 0.0);
-    lower.backoff.assign(lower.size(), 1.0);
+    level.prob.assign(level.size(), 0.0f);
+    lower.backoff.assign(lower.size(), 1.0f);
     std::vector<size_t> by_context;
     by_context.reserve(level.size());
     for (size_t i = 0; i < level.size(); ++i) {
@@ -292,7 +294,8 @@ Result<NgramModel> KnTrainer::Impl::Finish(KnTrainReport* report) {
           if (s == lower.size()) return InternalError("trainer: the suffix of a kept n-gram is missing");
           lower_prob = lower.prob[s];
         }
-        level.prob[i] = (static_cast<double>(level.count[i]) - d.For(level.count[i])) / total + gamma * lower_prob;
+        level.prob[i] = static_cast<float>((static_cast<double>(level.count[i]) - d.For(level.count[i])) / total +
+                                           gamma * lower_prob);
       }
       if (n == 2) {
         unigram_backoff[context[0]] = gamma;
@@ -301,7 +304,7 @@ Result<NgramModel> KnTrainer::Impl::Finish(KnTrainReport* report) {
         // suffix of some n-gram and has an entry one order down.
         const size_t c = lower.Find(context);
         if (c == lower.size()) return InternalError("trainer: a context has no entry of its own");
-        lower.backoff[c] = gamma;
+        lower.backoff[c] = static_cast<float>(gamma);
       }
       g = end;
     }
@@ -331,8 +334,11 @@ Result<NgramModel> KnTrainer::Impl::Finish(KnTrainReport* report) {
     r.fallback_discounts[n - 1] = discounts[n].fallback;
   }
   for (int n = 2; n <= top; ++n) {
-    const Level& level = levels[static_cast<size_t>(n)];
+    Level& level = levels[static_cast<size_t>(n)];
     NgramModel::Order& o = model.orders[static_cast<size_t>(n - 1)];
+    o.words.reserve(level.size() * static_cast<size_t>(n));
+    o.probs.reserve(level.size());
+    o.backoffs.reserve(level.size());
     for (size_t i = 0; i < level.size(); ++i) {
       if (level.Padding(i)) continue;
       if (!level.kept[i]) {
@@ -342,9 +348,10 @@ Result<NgramModel> KnTrainer::Impl::Finish(KnTrainReport* report) {
       const uint32_t* k = level.key(i);
       for (int j = n - 1; j >= 0; --j) o.words.push_back(k[j]);
       o.probs.push_back(log10_prob(level.prob[i]));
-      o.backoffs.push_back(n < top ? static_cast<float>(std::log10(level.backoff[i])) : 0.0f);
+      o.backoffs.push_back(n < top ? std::log10(level.backoff[i]) : 0.0f);
     }
     r.ngrams[n - 1] = o.size();
+    level = Level();  // converted: its memory goes back before the next, larger order
   }
   r.spill_runs = counter.runs();
   r.spilled_bytes = counter.spilled_bytes();

@@ -1,7 +1,8 @@
 // Compiles an in-memory NgramModel into the binary language model format
 // (lm/format.h): vocabulary index, unigram arrays, one hash table per
 // higher order, values coded through 65,536-entry tables (exact when an
-// order has no more distinct values than that, else equal-count bins).
+// order has no more distinct values than that, else bins that minimise the
+// largest coding error).
 #ifndef UNSPIN_LM_LM_BUILDER_H_
 #define UNSPIN_LM_LM_BUILDER_H_
 
