@@ -11,7 +11,7 @@
 namespace unspin {
 namespace {
 
-constexpr uint32_t kUnk = 0, kBos = 1, kEos = 2;
+constexpr uint32_t kBos = 1, kEos = 2;  // ids of <s> and </s>; <unk> is 0 (Impl::words)
 constexpr float kNeverLog10 = -99;  // ARPA's "impossible", for <s>
 
 struct StringHash {
@@ -189,6 +189,12 @@ Result<NgramModel> KnTrainer::Impl::Finish(KnTrainReport* report) {
       level.count.push_back(k[n - 1] == kBos ? sum : distinct);
       level.kept.push_back(needed);
       i = j;
+    }
+    // With no threshold at this order every entry passes its count test,
+    // so which ones are prefixes does not matter.
+    if (PruneThreshold(n) == 0) {
+      for (size_t i = 0; i < level.size(); ++i) level.kept[i] = !level.Padding(i);
+      continue;
     }
     // Prefixes of kept (n+1)-grams: their keys without the newest word.
     std::vector<uint32_t> prefixes;
