@@ -22,7 +22,6 @@ extern "C" {
 namespace unspin {
 namespace {
 
-constexpr char kCmuModel[] = "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin";
 const std::string kOurModel = std::string(UNSPIN_DEFAULT_MODEL) + "/lm.bin";
 
 const LanguageModel& Ours() {
@@ -40,7 +39,7 @@ const LanguageModel& Ours() {
 ngram_model_t* Sphinx() {
   static ngram_model_t* model = [] {
     err_set_logfp(nullptr);
-    return ngram_model_read(nullptr, kCmuModel, NGRAM_BIN, logmath_init(1.0001, 0, 0));
+    return ngram_model_read(nullptr, kDebianCmuModel, NGRAM_BIN, logmath_init(1.0001, 0, 0));
   }();
   return model;
 }
@@ -55,7 +54,7 @@ struct Trigram {
 const std::vector<Trigram>& StoredTrigrams() {
   static std::vector<Trigram> out = [] {
     std::vector<Trigram> v;
-    auto model = ReadSphinxTrieFile(kCmuModel);
+    auto model = ReadSphinxTrieFile(kDebianCmuModel);
     if (!model.ok()) std::exit(1);
     const auto& o = model->orders[2];
     std::mt19937_64 rng(1);
@@ -247,7 +246,7 @@ BENCHMARK(BM_Unspin_OpenModel)->Unit(benchmark::kMillisecond)->Iterations(20);
 void BM_Baseline_Sphinx_ReadModel(benchmark::State& state) {
   err_set_logfp(nullptr);
   for (auto _ : state) {
-    ngram_model_t* m = ngram_model_read(nullptr, kCmuModel, NGRAM_BIN, logmath_init(1.0001, 0, 0));
+    ngram_model_t* m = ngram_model_read(nullptr, kDebianCmuModel, NGRAM_BIN, logmath_init(1.0001, 0, 0));
     benchmark::DoNotOptimize(m);
     ngram_model_free(m);
   }

@@ -28,7 +28,6 @@ extern "C" {
 namespace unspin {
 namespace {
 
-constexpr char kCmuModel[] = "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin";
 constexpr double kSphinxLog10 = 4.3427276862669e-05;  // log10(1.0001)
 
 // Both models of the same file, loaded once for the suite.
@@ -41,7 +40,7 @@ struct Models {
 Models& Cmu() {
   static Models* models = [] {
     auto* m = new Models;
-    auto source = ReadSphinxTrieFile(kCmuModel);
+    auto source = ReadSphinxTrieFile(kDebianCmuModel);
     if (!source.ok()) {
       ADD_FAILURE() << source.status().message();
       return m;
@@ -60,7 +59,7 @@ Models& Cmu() {
     }
     m->ours.emplace(std::move(lm).value());
     err_set_logfp(nullptr);  // its INFO lines would bury the test output
-    m->sphinx = ngram_model_read(nullptr, kCmuModel, NGRAM_BIN, logmath_init(1.0001, 0, 0));
+    m->sphinx = ngram_model_read(nullptr, kDebianCmuModel, NGRAM_BIN, logmath_init(1.0001, 0, 0));
     EXPECT_NE(m->sphinx, nullptr);
     return m;
   }();

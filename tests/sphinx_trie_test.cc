@@ -14,11 +14,10 @@
 namespace unspin {
 namespace {
 
-constexpr char kCmuModel[] = "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin";
 
 const std::string& CmuBytes() {
   static std::string* bytes = [] {
-    auto b = ReadFileToString(kCmuModel);
+    auto b = ReadFileToString(kDebianCmuModel);
     if (!b.ok()) {
       ADD_FAILURE() << b.status().message() << " (install pocketsphinx-en-us: scripts/install-deps.sh)";
       return new std::string;
@@ -29,7 +28,7 @@ const std::string& CmuBytes() {
 }
 
 TEST(SphinxTrie, ReadsTheCmuModelWhole) {
-  auto model = ParseSphinxTrie(CmuBytes(), kCmuModel);
+  auto model = ParseSphinxTrie(CmuBytes(), kDebianCmuModel);
   ASSERT_TRUE(model.ok()) << model.status().message();
   ASSERT_EQ(model->order(), 3);
   EXPECT_EQ(model->vocab.size(), 72547u);

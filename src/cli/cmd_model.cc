@@ -12,6 +12,7 @@
 #include "lexicon/lexicon_builder.h"
 #include "lm/language_model.h"
 #include "lm/lm_source.h"
+#include "lm/sphinx_trie.h"
 #include "util/file_io.h"
 
 namespace unspin::cli {
@@ -21,7 +22,7 @@ namespace {
 struct BuildOptions {
   std::string out;
   DefaultLexiconPaths paths;
-  std::string cmu_lm = "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin";
+  std::string cmu_lm = kDebianCmuModel;
 };
 
 Status MakeDirs(const std::string& dir) {

@@ -29,6 +29,9 @@
 
 namespace unspin {
 
+// Where Debian's pocketsphinx-en-us installs the CMU US-English model.
+inline constexpr char kDebianCmuModel[] = "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin";
+
 // Errors: kNotFound, kInvalidInput (not a trie file, or any count, size,
 // pointer or word id inconsistent with the format; the message says which).
 Result<NgramModel> ParseSphinxTrie(std::string_view bytes, const std::string& name);
