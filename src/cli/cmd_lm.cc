@@ -32,17 +32,14 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Calls `sentence` with the tokens of every line of `files` ("-" is stdin).
-// A line that is not text (invalid UTF-8, a NUL byte, over the length
-// limit) stops the run with an error naming the file and line: a corpus is
-// never used with lines silently missing.
-struct CorpusStats {
-  uint64_t bytes = 0;
-  uint64_t lines = 0;
-};
+// Calls `sentence` with the tokens of every line of `files` ("-" is stdin),
+// and adds the bytes read to `*bytes_read` if given. A line that is not
+// text (invalid UTF-8, a NUL byte, over the length limit) stops the run
+// with an error naming the file and line: a corpus is never used with
+// lines silently missing.
 Status ForEachSentence(const std::vector<std::string>& files, LmTokens mode, uint64_t max_line_bytes,
                        const std::function<Status(std::span<const std::string_view>)>& sentence,
-                       CorpusStats* stats) {
+                       uint64_t* bytes_read = nullptr) {
   LmLineTokenizer tokenizer(mode);
   for (const std::string& name : files) {
     int fd = 0;
@@ -65,8 +62,7 @@ Status ForEachSentence(const std::vector<std::string>& files, LmTokens mode, uin
       }
       if (!*got) break;
       const std::string where = shown + ":" + std::to_string(line.number);
-      stats->bytes += line.length + 1;
-      ++stats->lines;
+      if (bytes_read != nullptr) *bytes_read += line.length + 1;
       if (line.too_long) {
         status = InvalidInputError(where + ": line of " + std::to_string(line.length) +
                                    " bytes is over the limit of " + std::to_string(max_line_bytes) +
@@ -140,10 +136,10 @@ int RunTrain(const TrainFlags& f) {
   auto trainer = KnTrainer::Create(options);
   if (!trainer.ok()) return Fail(trainer.status(), kExitUsage);
   const auto start = Clock::now();
-  CorpusStats corpus;
+  uint64_t corpus_bytes = 0;
   Status s = ForEachSentence(
       f.inputs, *mode, f.max_line_bytes,
-      [&](std::span<const std::string_view> tokens) { return (*trainer)->AddSentence(tokens); }, &corpus);
+      [&](std::span<const std::string_view> tokens) { return (*trainer)->AddSentence(tokens); }, &corpus_bytes);
   if (!s.ok()) return Fail(s.WithContext("lm train"));
   const double count_seconds = SecondsSince(start);
   KnTrainReport report;
@@ -164,8 +160,8 @@ int RunTrain(const TrainFlags& f) {
   std::fprintf(stderr, "unspin: trained order %d on %llu sentences, %llu words (%.1f MB) in %.2f s "
                "(counting %.2f s, %.1f MB/s); vocabulary %llu",
                report.order, static_cast<unsigned long long>(report.sentences),
-               static_cast<unsigned long long>(report.tokens), corpus.bytes / 1e6, seconds, count_seconds,
-               corpus.bytes / 1e6 / seconds, static_cast<unsigned long long>(report.vocab));
+               static_cast<unsigned long long>(report.tokens), corpus_bytes / 1e6, seconds, count_seconds,
+               corpus_bytes / 1e6 / seconds, static_cast<unsigned long long>(report.vocab));
   if (report.spill_runs > 0) {
     std::fprintf(stderr, "; %d runs spilled (%.1f MB)", report.spill_runs, report.spilled_bytes / 1e6);
   }
@@ -197,14 +193,17 @@ int FailSource(const Status& status, const char* command) {
 int RunImport(const ConvertFlags& f) {
   auto format = ParseLmSourceFormat(f.format);
   if (!format.ok()) return Fail(format.status(), kExitUsage);
+  if (!f.tokens.empty()) {
+    if (auto m = ParseLmTokens(f.tokens); !m.ok()) return Fail(m.status(), kExitUsage);
+  }
   const auto start = Clock::now();
   LmSourceFormat read_as;
   auto model = ReadLmSource(f.input, *format, &read_as);
   if (!model.ok()) return FailSource(model.status(), "lm import");
   // The CMU model is of lower-cased words; an ARPA file's text is taken to
   // be tokenised already unless --tokens says otherwise.
-  std::string tokens = f.tokens.empty() ? (read_as == LmSourceFormat::kSphinx ? "words" : "whitespace") : f.tokens;
-  if (auto m = ParseLmTokens(tokens); !m.ok()) return Fail(m.status(), kExitUsage);
+  const std::string tokens =
+      f.tokens.empty() ? (read_as == LmSourceFormat::kSphinx ? "words" : "whitespace") : f.tokens;
   nlohmann::json meta = {{"source", f.input}, {"format", LmSourceFormatName(read_as)}, {"tokens", tokens}};
   if (Status s = WriteLmStore(*model, meta, f.out); !s.ok()) return Fail(s.WithContext("lm import"));
   std::fprintf(stderr, "unspin: imported in %.2f s\n", SecondsSince(start));
@@ -275,8 +274,7 @@ int RunQuery(const ScoreFlags& f) {
           out += buf;
         }
         return out.size() > (1 << 16) ? flush() : OkStatus();
-      },
-      std::make_unique<CorpusStats>().get());
+      });
   if (s.ok()) s = flush();
   if (!s.ok()) return Fail(s.WithContext("lm query"));
   return kExitOk;
@@ -288,14 +286,10 @@ int RunPerplexity(const ScoreFlags& f) {
   auto mode = TokensFor(*lm, f.tokens);
   if (!mode.ok()) return Fail(mode.status(), kExitUsage);
   PerplexityTotals totals;
-  CorpusStats corpus;
-  Status s = ForEachSentence(
-      f.inputs, *mode, f.max_line_bytes,
-      [&](std::span<const std::string_view> words) {
-        if (!words.empty()) AddToPerplexity(*lm, words, &totals);
-        return OkStatus();
-      },
-      &corpus);
+  Status s = ForEachSentence(f.inputs, *mode, f.max_line_bytes, [&](std::span<const std::string_view> words) {
+    if (!words.empty()) AddToPerplexity(*lm, words, &totals);
+    return OkStatus();
+  });
   if (!s.ok()) return Fail(s.WithContext("lm perplexity"));
   if (totals.sentences == 0) return Fail(InvalidInputError("lm perplexity: the text has no sentences"));
   nlohmann::json out = {{"sentences", totals.sentences}, {"words", totals.words},
