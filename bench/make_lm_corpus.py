@@ -11,19 +11,16 @@ only; repeated text is no use for quality figures)."""
 import re
 import sys
 
+from make_corpus import wordnet_gloss_parts
+
 train_path, test_path = sys.argv[1], sys.argv[2]
 repeat = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 word = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 lines = []
-for pos in ("noun", "verb", "adj", "adv"):
-    with open(f"/usr/share/wordnet/data.{pos}", encoding="utf-8") as f:
-        for entry in f:
-            if entry.startswith("  ") or "|" not in entry:
-                continue
-            for part in entry.split("|", 1)[1].split(";"):
-                tokens = word.findall(part.lower())
-                if tokens:
-                    lines.append(" ".join(tokens))
+for part in wordnet_gloss_parts():
+    tokens = word.findall(part.lower())
+    if tokens:
+        lines.append(" ".join(tokens))
 train = [l for i, l in enumerate(lines) if i % 10 != 0]
 test = [l for i, l in enumerate(lines) if i % 10 == 0]
 with open(train_path, "w", encoding="utf-8") as f:
