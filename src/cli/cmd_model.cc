@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "decoder/channel.h"
 #include "lexicon/lexicon.h"
 #include "lexicon/lexicon_builder.h"
 #include "lm/language_model.h"
@@ -23,6 +24,7 @@ struct BuildOptions {
   std::string out;
   DefaultLexiconPaths paths;
   std::string cmu_lm = kDebianCmuModel;
+  std::string channel;  // default: data/channel.json
 };
 
 Status MakeDirs(const std::string& dir) {
@@ -74,6 +76,14 @@ int RunBuild(const BuildOptions& opt) {
   if (Status w = WriteLmStore(*lm_source, meta, LmPath(dir)); !w.ok()) return Fail(w.WithContext("model build"));
   std::fprintf(stderr, "unspin: language model imported in %.1f s\n",
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+
+  // The channel: the project's default parameters and calibration.
+  const std::string channel_source = opt.channel.empty() ? opt.paths.data_dir + "/channel.json" : opt.channel;
+  auto channel = ChannelParams::Load(channel_source);
+  if (!channel.ok()) return Fail(channel.status().WithContext("model build"), kExitModel);
+  if (Status w = channel->Save(ChannelPath(dir)); !w.ok()) return Fail(w.WithContext("model build"));
+  std::fprintf(stderr, "unspin: wrote %s (calibration: %s)\n", ChannelPath(dir).c_str(),
+               channel->calibration.fitted_on.c_str());
   return kExitOk;
 }
 
@@ -186,6 +196,7 @@ void AddModelCommands(CLI::App* app, Runner* run) {
   b->add_option("--aiksaurus", build->paths.aiksaurus_dir, "Aiksaurus data (libaiksaurus-1.2-data)")->capture_default_str();
   b->add_option("--scowl", build->paths.scowl_dir, "SCOWL word lists (scowl)")->capture_default_str();
   b->add_option("--data", build->paths.data_dir, "unspin's data tables")->capture_default_str();
+  b->add_option("--channel", build->channel, "channel parameters (default: channel.json of --data)");
   b->add_option("--cmu-lm", build->cmu_lm, "CMU US-English language model (pocketsphinx-en-us)")
       ->capture_default_str();
   b->callback([run, build] { *run = [build] { return RunBuild(*build); }; });

@@ -1,10 +1,7 @@
 // unspin spin: rewrite text as a spinner would, or make labelled data.
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -34,59 +31,6 @@ struct SpinFlags {
   bool replace_invalid = false;
   size_t max_record_bytes = size_t{64} << 20;
 };
-
-// Output that is either stdout or a file written to a temporary name and
-// renamed into place on success, so a failed run never leaves a truncated
-// file that looks complete.
-class Output {
- public:
-  Status Open(const std::string& path) {
-    path_ = path;
-    if (path.empty() || path == "-") {
-      file_ = stdout;
-      return OkStatus();
-    }
-    tmp_ = path + ".partial";
-    file_ = std::fopen(tmp_.c_str(), "wb");
-    if (!file_) return IoError(tmp_ + ": " + std::strerror(errno));
-    return OkStatus();
-  }
-  Status Write(std::string_view data) { return WriteAll(file_, data); }
-  Status Commit() {
-    if (std::fflush(file_) != 0) return IoError(std::string("writing output: ") + std::strerror(errno));
-    if (file_ == stdout) return OkStatus();
-    if (std::fclose(file_) != 0) {
-      file_ = nullptr;
-      return IoError(std::string("closing output: ") + std::strerror(errno));
-    }
-    file_ = nullptr;
-    if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
-      return IoError(path_ + ": " + std::strerror(errno));
-    }
-    return OkStatus();
-  }
-  ~Output() {
-    if (file_ && file_ != stdout) {
-      std::fclose(file_);
-      std::remove(tmp_.c_str());
-    }
-  }
-
- private:
-  std::string path_, tmp_;
-  std::FILE* file_ = nullptr;
-};
-
-Result<int> OpenInput(const std::string& path) {
-  if (path == "-") return STDIN_FILENO;
-  if (IsDirectory(path)) return InvalidArgumentError(path + ": is a directory");
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return NotFoundError(path + ": no such file");
-    return IoError(path + ": " + std::strerror(errno));
-  }
-  return fd;
-}
 
 nlohmann::json SwapsJson(const SpinResult& r) {
   nlohmann::json swaps = nlohmann::json::array();
@@ -191,7 +135,7 @@ int RunSpin(const SpinFlags& f) {
   Spinner spinner(*lexicon, options);
 
   auto fd = OpenInput(f.input);
-  if (!fd.ok()) return Fail(fd.status(), fd.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitBadInput);
+  if (!fd.ok()) return Fail(fd.status(), InputExitCode(fd.status()));
   Output out;
   if (Status s = out.Open(f.output); !s.ok()) return Fail(s, kExitFailure);
   int code = f.jsonl ? SpinJsonl(spinner, f, *fd, &out) : SpinPlain(spinner, f, *fd, &out);

@@ -13,6 +13,7 @@ using Runner = std::function<int()>;
 void AddModelCommands(CLI::App* app, Runner* run);
 void AddSpinCommand(CLI::App* app, Runner* run);
 void AddLmCommands(CLI::App* app, Runner* run);
+void AddDecodeCommands(CLI::App* app, Runner* run);
 
 }  // namespace unspin::cli
 

@@ -1,6 +1,10 @@
 #include "cli/common.h"
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <climits>
 #include <cstdio>
@@ -54,13 +58,75 @@ std::string LexiconPath(const std::string& model_dir) {
 
 std::string LmPath(const std::string& model_dir) { return model_dir + "/lm.bin"; }
 
+std::string ChannelPath(const std::string& model_dir) { return model_dir + "/channel.json"; }
+
+namespace {
+
+Status WithBuildHint(const Status& s) {
+  if (s.code() != StatusCode::kNotFound) return s;
+  return NotFoundError(s.message() + "; build the default model with: unspin model build");
+}
+
+}  // namespace
+
 Result<Lexicon> OpenModelLexicon(const std::string& model_flag) {
   auto lexicon = Lexicon::Open(LexiconPath(ResolveModelDir(model_flag)));
-  if (!lexicon.ok() && lexicon.status().code() == StatusCode::kNotFound) {
-    return NotFoundError(lexicon.status().message() +
-                         "; build the default model with: unspin model build");
-  }
+  if (!lexicon.ok()) return WithBuildHint(lexicon.status());
   return lexicon;
+}
+
+Result<std::unique_ptr<Model>> OpenModel(const std::string& model_flag) {
+  auto model = Model::Open(ResolveModelDir(model_flag));
+  if (!model.ok()) return WithBuildHint(model.status());
+  return model;
+}
+
+Status Output::Open(const std::string& path) {
+  path_ = path;
+  if (path.empty() || path == "-") {
+    file_ = stdout;
+    return OkStatus();
+  }
+  tmp_ = path + ".partial";
+  file_ = std::fopen(tmp_.c_str(), "wb");
+  if (!file_) return IoError(tmp_ + ": " + std::strerror(errno));
+  return OkStatus();
+}
+
+Status Output::Commit() {
+  if (std::fflush(file_) != 0) return IoError(std::string("writing output: ") + std::strerror(errno));
+  if (file_ == stdout) return OkStatus();
+  if (std::fclose(file_) != 0) {
+    file_ = nullptr;
+    return IoError(std::string("closing output: ") + std::strerror(errno));
+  }
+  file_ = nullptr;
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) return IoError(path_ + ": " + std::strerror(errno));
+  return OkStatus();
+}
+
+bool Output::is_terminal() const { return file_ == stdout && ::isatty(STDOUT_FILENO); }
+
+Output::~Output() {
+  if (file_ && file_ != stdout) {
+    std::fclose(file_);
+    std::remove(tmp_.c_str());
+  }
+}
+
+Result<int> OpenInput(const std::string& path) {
+  if (path == "-") return STDIN_FILENO;
+  if (IsDirectory(path)) return InvalidArgumentError(path + ": is a directory");
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return NotFoundError(path + ": no such file");
+    return IoError(path + ": " + std::strerror(errno));
+  }
+  return fd;
+}
+
+int InputExitCode(const Status& status) {
+  return status.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitBadInput;
 }
 
 Status WriteLmStore(const NgramModel& model, const nlohmann::json& meta, const std::string& out) {

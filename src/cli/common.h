@@ -2,12 +2,17 @@
 #ifndef UNSPIN_CLI_COMMON_H_
 #define UNSPIN_CLI_COMMON_H_
 
+#include <cstdio>
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
+#include "decoder/decoder.h"
 #include "lexicon/lexicon.h"
 #include "lm/ngram_model.h"
+#include "util/file_io.h"
 #include "util/status.h"
 
 namespace unspin::cli {
@@ -35,6 +40,8 @@ std::string ResolveModelDir(const std::string& flag);
 std::string LexiconPath(const std::string& model_dir);
 // The language model of a model directory.
 std::string LmPath(const std::string& model_dir);
+// The channel parameters of a model directory.
+std::string ChannelPath(const std::string& model_dir);
 // Opens the lexicon of the model named by `model_flag` (see
 // ResolveModelDir); a missing model's error says how to build one.
 Result<Lexicon> OpenModelLexicon(const std::string& model_flag);
@@ -43,6 +50,32 @@ Result<Lexicon> OpenModelLexicon(const std::string& model_flag);
 Status WriteLmStore(const NgramModel& model, const nlohmann::json& meta, const std::string& out);
 // Data directory with the project's tables (rewrites.tsv, ...).
 std::string DefaultDataDir();
+
+// Opens the whole model (lexicon, language model, channel) named by
+// `model_flag`, with the same hint as OpenModelLexicon when it is missing.
+Result<std::unique_ptr<Model>> OpenModel(const std::string& model_flag);
+
+// Output that is either stdout or a file written to a temporary name and
+// renamed into place on success, so a failed run never leaves a truncated
+// file that looks complete.
+class Output {
+ public:
+  Status Open(const std::string& path);
+  Status Write(std::string_view data) { return WriteAll(file_, data); }
+  Status Commit();
+  bool is_terminal() const;
+  ~Output();
+
+ private:
+  std::string path_, tmp_;
+  std::FILE* file_ = nullptr;
+};
+
+// A file descriptor for "-" (standard input) or a path. Errors:
+// kInvalidArgument for a directory, kNotFound, kIoError.
+Result<int> OpenInput(const std::string& path);
+// The exit code for a failure of OpenInput.
+int InputExitCode(const Status& status);
 
 }  // namespace unspin::cli
 

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   AddModelCommands(&app, &run);
   AddSpinCommand(&app, &run);
   AddLmCommands(&app, &run);
+  AddDecodeCommands(&app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

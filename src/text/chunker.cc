@@ -7,7 +7,7 @@
 
 namespace unspin {
 
-size_t ChooseCut(const std::string& text, size_t limit) {
+size_t ChooseCut(std::string_view text, size_t limit) {
   if (text.size() <= limit) return text.size();
   size_t floor = limit / 2;
   for (size_t i = limit; i > floor; --i) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "util/status.h"
 
@@ -37,7 +38,7 @@ class TextChunker {
 // Where to cut `text` so that the first part is at most `limit` bytes and
 // ends after a line break or a space if one exists in its second half, and
 // never inside a UTF-8 sequence. Returns text.size() if it fits.
-size_t ChooseCut(const std::string& text, size_t limit);
+size_t ChooseCut(std::string_view text, size_t limit);
 
 }  // namespace unspin
 

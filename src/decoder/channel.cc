@@ -1,0 +1,152 @@
+#include "decoder/channel.h"
+
+#include <cmath>
+
+#include "util/file_io.h"
+
+namespace unspin {
+
+namespace {
+
+constexpr const char* kFormat = "unspin-channel";
+
+nlohmann::json FilterJson(const LexiconFilter& f) {
+  nlohmann::json sources = nlohmann::json::array(), relations = nlohmann::json::array();
+  for (int i = 0; i < kSourceCount; ++i) {
+    if (f.sources & (1u << i)) sources.push_back(SourceName(static_cast<Source>(i)));
+  }
+  for (int i = 0; i < 4; ++i) {
+    if (f.relations & (1u << i)) relations.push_back(RelationName(static_cast<Relation>(i)));
+  }
+  return {{"sources", sources}, {"relations", relations}, {"everyday_only", f.everyday_only}};
+}
+
+Result<LexiconFilter> FilterFromJson(const nlohmann::json& j) {
+  LexiconFilter f;
+  f.sources = 0;
+  f.relations = 0;
+  for (const auto& s : j.at("sources")) {
+    auto source = ParseSource(s.get<std::string>());
+    if (!source) return DataLossError("unknown lexicon source " + s.dump());
+    f.sources |= MaskOf(*source);
+  }
+  for (const auto& r : j.at("relations")) {
+    bool found = false;
+    for (int i = 0; i < 4; ++i) {
+      if (r.get<std::string>() == RelationName(static_cast<Relation>(i))) {
+        f.relations |= MaskOf(static_cast<Relation>(i));
+        found = true;
+      }
+    }
+    if (!found) return DataLossError("unknown relation " + r.dump());
+  }
+  f.everyday_only = j.at("everyday_only").get<bool>();
+  return f;
+}
+
+}  // namespace
+
+double Calibration::Probability(double gain_per_word, double spans_per_word, uint64_t words) const {
+  const double z = bias + gain * gain_per_word + density * spans_per_word +
+                   length * std::log(static_cast<double>(std::max<uint64_t>(words, 1)));
+  return 1.0 / (1.0 + std::exp(-z));
+}
+
+nlohmann::json ChannelParams::ToJson() const {
+  nlohmann::json pairs = nlohmann::json::object();
+  for (const auto& [key, value] : pair_log_q) pairs[key] = value;
+  return {{"format", kFormat},
+          {"version", kVersion},
+          {"swap_rate", swap_rate},
+          {"substitute_exponent", substitute_exponent},
+          {"oov_log10", oov_log10},
+          {"flag_threshold", flag_threshold},
+          {"spun_threshold", spun_threshold},
+          {"beam", beam},
+          {"beam_delta", beam_delta},
+          {"max_candidates", max_candidates},
+          {"prefilter_delta", prefilter_delta},
+          {"max_span_tokens", max_span_tokens},
+          {"filter", FilterJson(filter)},
+          {"calibration",
+           {{"bias", calibration.bias},
+            {"gain", calibration.gain},
+            {"density", calibration.density},
+            {"length", calibration.length},
+            {"fitted_on", calibration.fitted_on}}},
+          {"adapted_on", adapted_on},
+          {"unseen_pair_log_q", unseen_pair_log_q},
+          {"pair_log_q", pairs}};
+}
+
+Result<ChannelParams> ChannelParams::FromJson(const nlohmann::json& j) {
+  if (!j.is_object() || j.value("format", "") != kFormat) {
+    return DataLossError("not an unspin channel file (no \"format\": \"unspin-channel\")");
+  }
+  if (!j.contains("version") || !j["version"].is_number_integer()) {
+    return DataLossError("channel file has no integer \"version\"");
+  }
+  if (int v = j["version"].get<int>(); v != kVersion) {
+    return VersionMismatchError("channel file is version " + std::to_string(v) + "; this unspin reads version " +
+                                std::to_string(kVersion) + "; rebuild the model with: unspin model build");
+  }
+  ChannelParams p;
+  try {
+    p.swap_rate = j.at("swap_rate").get<double>();
+    p.substitute_exponent = j.at("substitute_exponent").get<double>();
+    p.oov_log10 = j.at("oov_log10").get<double>();
+    p.flag_threshold = j.at("flag_threshold").get<double>();
+    p.spun_threshold = j.at("spun_threshold").get<double>();
+    p.beam = j.at("beam").get<int>();
+    p.beam_delta = j.at("beam_delta").get<double>();
+    p.max_candidates = j.at("max_candidates").get<int>();
+    p.prefilter_delta = j.at("prefilter_delta").get<double>();
+    p.max_span_tokens = j.at("max_span_tokens").get<int>();
+    auto filter = FilterFromJson(j.at("filter"));
+    if (!filter.ok()) return filter.status();
+    p.filter = *filter;
+    const auto& c = j.at("calibration");
+    p.calibration.bias = c.at("bias").get<double>();
+    p.calibration.gain = c.at("gain").get<double>();
+    p.calibration.density = c.at("density").get<double>();
+    p.calibration.length = c.at("length").get<double>();
+    p.calibration.fitted_on = c.at("fitted_on").get<std::string>();
+    p.adapted_on = j.at("adapted_on").get<std::string>();
+    p.unseen_pair_log_q = j.at("unseen_pair_log_q").get<float>();
+    for (const auto& [key, value] : j.at("pair_log_q").items()) p.pair_log_q[key] = value.get<float>();
+  } catch (const nlohmann::json::exception& e) {
+    return DataLossError(std::string("channel file: ") + e.what());
+  }
+  if (!(p.swap_rate > 0 && p.swap_rate < 1)) return DataLossError("channel file: swap_rate must be in (0, 1)");
+  if (!(p.flag_threshold >= 0 && p.flag_threshold <= 1) || !(p.spun_threshold >= 0 && p.spun_threshold <= 1)) {
+    return DataLossError("channel file: thresholds must be in [0, 1]");
+  }
+  if (p.beam < 1 || p.beam > 1024) return DataLossError("channel file: beam must be in 1..1024");
+  if (!(p.beam_delta > 0) || !(p.prefilter_delta > 0)) {
+    return DataLossError("channel file: beam_delta and prefilter_delta must be positive");
+  }
+  if (p.max_candidates < 1 || p.max_candidates > 1000) {
+    return DataLossError("channel file: max_candidates must be in 1..1000");
+  }
+  if (p.max_span_tokens < 1 || p.max_span_tokens > 4) {
+    return DataLossError("channel file: max_span_tokens must be in 1..4");
+  }
+  if (!std::isfinite(p.oov_log10) || p.oov_log10 > 0) return DataLossError("channel file: oov_log10 must be <= 0");
+  return p;
+}
+
+Result<ChannelParams> ChannelParams::Load(const std::string& path) {
+  auto text = ReadFileToString(path, uint64_t{256} << 20);
+  if (!text.ok()) return text.status();
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return DataLossError(path + ": not valid JSON");
+  auto params = FromJson(j);
+  if (!params.ok()) return params.status().WithContext(path);
+  return params;
+}
+
+Status ChannelParams::Save(const std::string& path) const {
+  return WriteFileAtomically(path, ToJson().dump(1) + "\n");
+}
+
+}  // namespace unspin

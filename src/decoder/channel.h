@@ -1,0 +1,83 @@
+// The channel half of the noisy-channel model, P(observed | original), and
+// the calibration that turns a decoding into a document probability.
+//
+// A spinner keeps each phrase that has synonyms with probability 1 - rho,
+// or swaps it with probability rho for one of its substitutes v, chosen with
+// probability q(v | u). Without knowing the spinner, q is taken as
+// proportional to n(u)^-beta, where n(u) is how many substitutes the
+// decoder's lexicon lists for u (beta = 1: uniform over the lexicon's
+// list). `unspin adapt` replaces the guesses by what EM learns from the
+// spinner's own output: rho, and q for the pairs it saw.
+//
+// Stored as channel.json in the model directory (small; read once).
+#ifndef UNSPIN_DECODER_CHANNEL_H_
+#define UNSPIN_DECODER_CHANNEL_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "lexicon/lexicon.h"
+#include "util/status.h"
+
+namespace unspin {
+
+// Logistic calibration of the document score:
+// P(spun) = 1 / (1 + exp(-(bias + gain * g + density * d + length * ln(words))))
+// where g is the decoder's log-likelihood gain per word (natural log) and d
+// the flagged spans per word.
+struct Calibration {
+  double bias = -4.0;
+  double gain = 40.0;
+  double density = 20.0;
+  double length = 0.0;
+  std::string fitted_on;  // what data the weights were fitted on
+  double Probability(double gain_per_word, double spans_per_word, uint64_t words) const;
+};
+
+struct ChannelParams {
+  static constexpr int kVersion = 1;
+
+  double swap_rate = 0.15;           // rho
+  double substitute_exponent = 1.0;  // beta
+  // log10 probability given to a word the language model does not know
+  // (numbers, rare names); its context is reset after it.
+  double oov_log10 = -6.5;
+  // A span is reported (and restored) when the posterior that it was
+  // swapped is at least this.
+  double flag_threshold = 0.5;
+  // A document is called spun when P(spun) is at least this.
+  double spun_threshold = 0.5;
+  int beam = 12;
+  // Lattice nodes whose best path is this much (natural log) below the
+  // best node at their position are not expanded.
+  double beam_delta = 12;
+  // The likeliest originals kept per observed span.
+  int max_candidates = 12;
+  // Candidates whose local gain over keeping the words (ln, judged in the
+  // plain context) is below -prefilter_delta are left out of the lattice.
+  double prefilter_delta = 6;
+  int max_span_tokens = 3;
+  LexiconFilter filter;  // the senses the decoder draws originals from
+  Calibration calibration;
+  // Learnt log q(substitute | original), natural log, keyed "original\tsubstitute"
+  // (lower case), and the log q given to pairs of an adapted channel that
+  // EM never saw. Empty for an unadapted channel.
+  std::unordered_map<std::string, float> pair_log_q;
+  float unseen_pair_log_q = 0;
+  std::string adapted_on;  // empty unless learnt by `unspin adapt`
+
+  nlohmann::json ToJson() const;
+  // Errors: kDataLoss (not a channel file, or a field of the wrong type or
+  // range), kVersionMismatch.
+  static Result<ChannelParams> FromJson(const nlohmann::json& j);
+  static Result<ChannelParams> Load(const std::string& path);
+  Status Save(const std::string& path) const;
+};
+
+}  // namespace unspin
+
+#endif  // UNSPIN_DECODER_CHANNEL_H_

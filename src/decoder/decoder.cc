@@ -1,0 +1,610 @@
+#include "decoder/decoder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <unordered_map>
+
+#include "lexicon/inflect.h"
+#include "text/chunker.h"
+#include "text/case.h"
+#include "text/tokenizer.h"
+#include "util/strings.h"
+
+namespace unspin {
+
+Result<std::unique_ptr<Model>> Model::Open(const std::string& dir) {
+  auto lexicon = Lexicon::Open(dir + "/lexicon.bin");
+  if (!lexicon.ok()) return lexicon.status();
+  auto lm = LanguageModel::Open(dir + "/lm.bin");
+  if (!lm.ok()) return lm.status();
+  auto channel = ChannelParams::Load(dir + "/channel.json");
+  if (!channel.ok()) return channel.status();
+  return std::make_unique<Model>(std::move(*lexicon), std::move(*lm), std::move(*channel));
+}
+
+namespace {
+
+constexpr double kLn10 = 2.302585092994046;
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+// Longer sentences are decoded in pieces of this many words, which bounds
+// the lattice (and so memory) whatever the input.
+constexpr size_t kMaxSentenceWords = 200;
+// Candidate lists are cached by observed phrase; the cache is dropped when
+// it grows past this many entries so that memory stays bounded.
+constexpr size_t kMaxCachedPhrases = 200000;
+// Swap evidence below this posterior is not worth reporting to EM.
+constexpr double kMinEvidence = 0.01;
+
+// Bytes of a possessive ending: "'s" or "’s", or the apostrophe of "s'".
+uint32_t PossessiveBytes(std::string_view w) {
+  constexpr std::string_view kCurly = "\xE2\x80\x99";
+  auto ends_with_s = [](std::string_view x) { return !x.empty() && (x.back() == 's' || x.back() == 'S'); };
+  if (w.size() > 2 && ends_with_s(w) && w[w.size() - 2] == '\'') return 2;
+  if (w.size() > 4 && ends_with_s(w) && w.substr(w.size() - 4, 3) == kCurly) return 4;
+  if (w.size() > 2 && w.back() == '\'' && ends_with_s(w.substr(0, w.size() - 1))) return 1;
+  if (w.size() > 4 && w.ends_with(kCurly) && ends_with_s(w.substr(0, w.size() - 3))) return 3;
+  return 0;
+}
+
+// The language model and the lexicon spell apostrophes straight.
+void NormalizeApostrophes(std::string* w) {
+  for (size_t p; (p = w->find("\xE2\x80\x99")) != std::string::npos;) w->replace(p, 3, "'");
+}
+
+double LogAdd(double a, double b) {
+  if (a == kNegInf) return b;
+  if (b == kNegInf) return a;
+  return a > b ? a + std::log1p(std::exp(b - a)) : b + std::log1p(std::exp(a - b));
+}
+
+// An original the lexicon proposes for an observed phrase.
+struct Candidate {
+  std::string text;            // re-inflected, lower case (or the lexicon's display casing)
+  std::string lemma;           // the original's lemma key, for EM
+  std::vector<uint32_t> lm;    // its words' LM ids (all known)
+  float log_q = 0;             // ln q(observed | original), before ln rho
+};
+
+// A word or number of the text, as the decoder reads it.
+struct Word {
+  uint32_t begin = 0, end = 0;  // bytes, including a possessive ending
+  std::string lower;            // lower case, ’ read as ', possessive ending removed
+  uint32_t suffix = 0;          // bytes of the possessive ending ("'s", "’s", "'")
+  uint32_t lm = 0;              // LM id of the whole word (or of `lower` if only that is known)
+  Casing casing = Casing::kLower;
+  bool swappable = false;       // may be part of a swapped span
+  bool joins_previous = false;  // one space from the previous word, nothing else between
+  bool sentence_start = false;
+  float keep = 0;               // ln P(kept | original = this word)
+};
+
+struct Arc {
+  uint32_t begin = 0, end = 0;        // word positions [begin, end) in the sentence
+  const Candidate* candidate = nullptr;  // null: keep the word
+  uint32_t kept_lm = 0;               // the kept word's LM id (when candidate is null)
+  float channel = 0;                  // ln P(observed | original)
+};
+
+struct Node {
+  LmState state;
+  double alpha = kNegInf;  // ln of the summed probability of paths reaching it
+  double best = kNegInf;   // ln of the best path reaching it
+  double beta = kNegInf;
+  int32_t best_edge = -1;
+  bool expanded = false;
+};
+
+struct Edge {
+  int32_t from, to, arc;
+  double weight;
+};
+
+}  // namespace
+
+struct Decoder::Impl {
+  const Model& model;
+  ChannelParams channel;
+  double log_rho = 0, log_keep = 0;
+
+  std::unordered_map<std::string, std::vector<Candidate>> candidates;
+  // Per lexicon id: 0 unknown, 1 no substitutes, 2 has substitutes.
+  std::vector<uint8_t> eligible;
+  std::unordered_map<uint32_t, float> default_log_q;
+
+  // Scratch, reused across sentences.
+  std::vector<Token> tokens;
+  std::vector<Word> words;
+  std::vector<Arc> arcs;
+  std::vector<std::vector<uint32_t>> arcs_at;
+  std::vector<Node> nodes;
+  std::vector<Edge> edges;
+  std::vector<std::vector<int32_t>> nodes_at;
+  std::unordered_map<uint64_t, int32_t> node_index;
+  std::vector<double> arc_posterior;
+  std::vector<LmState> plain_states;
+  std::vector<double> plain_scores;
+  double plain_eos = 0;
+  std::vector<std::string> phrase;
+  std::string key;
+
+  explicit Impl(const Model& m) : model(m), eligible(m.lexicon().size(), 0) { SetChannel(m.channel()); }
+
+  void SetChannel(const ChannelParams& c) {
+    channel = c;
+    log_rho = std::log(c.swap_rate);
+    log_keep = std::log1p(-c.swap_rate);
+    candidates.clear();
+    default_log_q.clear();
+  }
+
+  bool Eligible(uint32_t id) {
+    if (id == Lexicon::kNone) return false;
+    if (eligible[id] == 0) {
+      const Lexicon& lex = model.lexicon();
+      bool yes = lex.HasSubstitutes(id, channel.filter);
+      if (!yes) {
+        std::vector<Lexicon::Analysis> analyses;
+        lex.Analyses(id, &analyses);
+        for (const auto& a : analyses) yes |= lex.HasSubstitutes(a.lemma, channel.filter);
+      }
+      eligible[id] = yes ? 2 : 1;
+    }
+    return eligible[id] == 2;
+  }
+
+  float QFor(uint32_t original) {
+    if (channel.pair_log_q.empty()) return DefaultLogQ(original);
+    auto pair = channel.pair_log_q.find(std::string(model.lexicon().Key(original)) + '\t' + key);
+    return pair != channel.pair_log_q.end() ? pair->second : channel.unseen_pair_log_q;
+  }
+
+  float DefaultLogQ(uint32_t original) {
+    auto it = default_log_q.find(original);
+    if (it != default_log_q.end()) return it->second;
+    std::vector<uint32_t> subs;
+    model.lexicon().Substitutes(original, channel.filter, &subs);
+    const float q = static_cast<float>(-channel.substitute_exponent * std::log(std::max<size_t>(subs.size(), 1)));
+    default_log_q.emplace(original, q);
+    return q;
+  }
+
+  // Candidates for the observed lower-case phrase in `key` (words in `phrase`).
+  const std::vector<Candidate>& CandidatesFor() {
+    auto it = candidates.find(key);
+    if (it != candidates.end()) return it->second;
+    if (candidates.size() >= kMaxCachedPhrases) candidates.clear();
+    std::vector<Candidate> list;
+    std::vector<OriginalCandidate> found;
+    OriginalCandidates(model.lexicon(), phrase, channel.filter, &found);
+    const LanguageModel& lm = model.lm();
+    for (OriginalCandidate& c : found) {
+      if (c.text == key) continue;
+      // A proper name offered for a common word ("in" for "Indiana") is an
+      // abbreviation sense no spinner writes.
+      if (DetectCasing(c.text) != Casing::kLower) continue;
+      const float log_q = QFor(c.original);
+      bool duplicate = false;
+      for (Candidate& seen : list) {
+        if (seen.text == c.text) {
+          seen.log_q = std::max(seen.log_q, log_q);
+          duplicate = true;
+        }
+      }
+      if (duplicate) continue;
+      Candidate cand;
+      bool known = true;
+      for (const std::string& w : Split(ToLower(c.text), ' ')) {
+        if (!lm.Known(w)) {
+          known = false;
+          break;
+        }
+        cand.lm.push_back(lm.Vocab(w));
+      }
+      if (!known || cand.lm.empty()) continue;
+      cand.lemma = std::string(model.lexicon().Key(c.original));
+      cand.log_q = log_q;
+      cand.text = std::move(c.text);
+      list.push_back(std::move(cand));
+    }
+    // Only the likeliest few originals enter the lattice, judged without
+    // context by their unigram probability and channel weight.
+    if (list.size() > static_cast<size_t>(channel.max_candidates)) {
+      auto prior = [&](const Candidate& c) {
+        LmState unused;
+        return c.log_q + kLn10 * lm.Score(lm.NullContext(), c.lm[0], &unused);
+      };
+      std::stable_sort(list.begin(), list.end(),
+                       [&](const Candidate& a, const Candidate& b) { return prior(a) > prior(b); });
+      list.resize(static_cast<size_t>(channel.max_candidates));
+    }
+    return candidates.emplace(key, std::move(list)).first->second;
+  }
+
+  void ReadWords(std::string_view text) {
+    words.clear();
+    Tokenize(text, &tokens);
+    const Lexicon& lex = model.lexicon();
+    const LanguageModel& lm = model.lm();
+    std::string full;
+    int previous_word_token = -2;
+    for (size_t t = 0; t < tokens.size(); ++t) {
+      const Token& tok = tokens[t];
+      if (tok.kind != TokenKind::kWord && tok.kind != TokenKind::kNumber) continue;
+      Word w;
+      w.begin = tok.begin;
+      w.end = tok.end;
+      w.sentence_start = tok.Has(kSentenceStart);
+      std::string_view surface = tok.Text(text);
+      w.suffix = PossessiveBytes(surface);
+      full.clear();
+      AppendLower(surface, &full);
+      NormalizeApostrophes(&full);
+      w.lower.clear();
+      AppendLower(surface.substr(0, surface.size() - w.suffix), &w.lower);
+      NormalizeApostrophes(&w.lower);
+      w.lm = lm.Vocab(full);
+      if (w.lm == lm.unk() && w.suffix > 0) w.lm = lm.Vocab(w.lower);
+      w.casing = DetectCasing(surface);
+      w.swappable = tok.kind == TokenKind::kWord && !tok.Has(kHasDigit) && w.casing != Casing::kMixed;
+      w.joins_previous = previous_word_token == static_cast<int>(t) - 1 && !words.empty() &&
+                         tok.begin == words.back().end + 1 && text[words.back().end] == ' ' &&
+                         words.back().suffix == 0;
+      previous_word_token = static_cast<int>(t);
+      w.keep = w.swappable && Eligible(lex.Find(w.lower)) ? static_cast<float>(log_keep) : 0.0f;
+      words.push_back(std::move(w));
+    }
+  }
+
+  // ln P(word | state), advancing `state`; a word the model does not know
+  // costs oov_log10 and resets the context.
+  double ScoreWord(uint32_t id, LmState* state) const {
+    const LanguageModel& lm = model.lm();
+    if (id == lm.unk()) {
+      *state = lm.NullContext();
+      return channel.oov_log10 * kLn10;
+    }
+    return lm.Score(*state, id, state) * kLn10;
+  }
+
+  // ln P(words of the arc | state), advancing `state`.
+  double ScoreArc(const Arc& arc, LmState* state) const {
+    if (arc.candidate == nullptr) return ScoreWord(arc.kept_lm, state);
+    double sum = 0;
+    for (uint32_t id : arc.candidate->lm) sum += ScoreWord(id, state);
+    return sum;
+  }
+
+  // The path that keeps every word of words[first, first + n): the LM state
+  // before each word, and each word's score with its keep weight.
+  void PlainPass(size_t first, size_t n) {
+    const LanguageModel& lm = model.lm();
+    plain_states.resize(n + 1);
+    plain_scores.resize(n);
+    LmState state = lm.BeginSentence();
+    for (size_t i = 0; i < n; ++i) {
+      plain_states[i] = state;
+      plain_scores[i] = ScoreWord(words[first + i].lm, &state) + words[first + i].keep;
+    }
+    plain_states[n] = state;
+    plain_eos = lm.Score(state, lm.eos(), &state) * kLn10;
+  }
+
+  // How much better (ln) the path is that swaps words [i, end) for `c` than
+  // the all-keep path, judged over the span and the words after it that
+  // still see it in their context. A cheap test that keeps hopeless
+  // candidates out of the lattice.
+  double LocalGain(size_t first, size_t n, size_t i, size_t end, const Candidate& c) const {
+    const LanguageModel& lm = model.lm();
+    LmState state = plain_states[i];
+    double swapped = log_rho + c.log_q, kept = 0;
+    for (uint32_t id : c.lm) swapped += ScoreWord(id, &state);
+    for (size_t t = i; t < end; ++t) kept += plain_scores[t];
+    const size_t right = std::min(n, end + static_cast<size_t>(lm.order() - 1));
+    for (size_t t = end; t < right; ++t) {
+      swapped += ScoreWord(words[first + t].lm, &state) + words[first + t].keep;
+      kept += plain_scores[t];
+    }
+    if (right == n) {
+      swapped += lm.Score(state, lm.eos(), &state) * kLn10;
+      kept += plain_eos;
+    }
+    return swapped - kept;
+  }
+
+  void BuildArcs(size_t first, size_t last) {
+    const size_t n = last - first;
+    arcs.clear();
+    arcs_at.assign(n, {});
+    for (size_t i = 0; i < n; ++i) {
+      const Word& w = words[first + i];
+      arcs_at[i].push_back(static_cast<uint32_t>(arcs.size()));
+      arcs.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(i + 1), nullptr, w.lm, w.keep});
+      if (!w.swappable) continue;
+      phrase.clear();
+      key.clear();
+      for (size_t len = 1; len <= static_cast<size_t>(channel.max_span_tokens) && i + len <= n; ++len) {
+        const Word& next = words[first + i + len - 1];
+        if (!next.swappable || (len > 1 && !next.joins_previous)) break;
+        if (len > 1) key.push_back(' ');
+        key += next.lower;
+        phrase.push_back(next.lower);
+        if (len > 1 && !model.lexicon().MayStartPhrase(key)) {
+          // No key starts with this phrase; a lemmatised reading still might
+          // ("took part" -> "take part"), which OriginalCandidates tries.
+          bool any = false;
+          std::vector<Lexicon::Analysis> analyses;
+          for (size_t j = 0; j < phrase.size() && !any; ++j) {
+            uint32_t id = model.lexicon().Find(phrase[j]);
+            if (id == Lexicon::kNone) continue;
+            model.lexicon().Analyses(id, &analyses);
+            for (const auto& a : analyses) {
+              std::vector<std::string> lemma_words = phrase;
+              lemma_words[j] = std::string(model.lexicon().Key(a.lemma));
+              any |= model.lexicon().MayStartPhrase(Join(lemma_words, ' '));
+            }
+          }
+          if (!any) break;
+        }
+        for (const Candidate& c : CandidatesFor()) {
+          if (LocalGain(first, n, i, i + len, c) < -channel.prefilter_delta) continue;
+          arcs_at[i].push_back(static_cast<uint32_t>(arcs.size()));
+          arcs.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(i + len), &c, 0,
+                          static_cast<float>(log_rho + c.log_q)});
+        }
+      }
+    }
+  }
+
+  int32_t NodeFor(size_t pos, const LmState& state) {
+    uint64_t h = pos * 0x9E3779B97F4A7C15ull + state.length;
+    for (int k = 0; k < state.length; ++k) h = (h ^ state.words[k]) * 0xFF51AFD7ED558CCDull;
+    auto [it, inserted] = node_index.emplace(h, static_cast<int32_t>(nodes.size()));
+    if (!inserted && nodes[static_cast<size_t>(it->second)].state == state) return it->second;
+    // New, or a hash collision (then the node is simply not indexed).
+    nodes.push_back(Node{});
+    nodes.back().state = state;
+    nodes_at[pos].push_back(static_cast<int32_t>(nodes.size() - 1));
+    return static_cast<int32_t>(nodes.size() - 1);
+  }
+
+  // Decodes words[first, last) as one sentence (or a piece of one).
+  void DecodeSentence(std::string_view text, size_t first, size_t last, DecodeResult* out,
+                      std::vector<Edit>* edits, std::vector<SwapEvidence>* evidence) {
+    const LanguageModel& lm = model.lm();
+    const size_t n = last - first;
+    PlainPass(first, n);
+    BuildArcs(first, last);
+    nodes.clear();
+    edges.clear();
+    node_index.clear();
+    nodes_at.assign(n + 1, {});
+    const int32_t start = NodeFor(0, lm.BeginSentence());
+    nodes[static_cast<size_t>(start)].alpha = 0;
+    nodes[static_cast<size_t>(start)].best = 0;
+
+    std::vector<int32_t> live;
+    for (size_t pos = 0; pos < n; ++pos) {
+      live = nodes_at[pos];
+      double top = kNegInf;
+      for (int32_t id : live) top = std::max(top, nodes[static_cast<size_t>(id)].best);
+      std::erase_if(live, [&](int32_t id) { return nodes[static_cast<size_t>(id)].best < top - channel.beam_delta; });
+      const size_t beam = static_cast<size_t>(channel.beam);
+      if (live.size() > beam) {
+        std::nth_element(live.begin(), live.begin() + static_cast<std::ptrdiff_t>(beam), live.end(),
+                         [&](int32_t a, int32_t b) { return nodes[static_cast<size_t>(a)].best > nodes[static_cast<size_t>(b)].best; });
+        live.resize(beam);
+      }
+      for (int32_t from : live) {
+        nodes[static_cast<size_t>(from)].expanded = true;
+        for (uint32_t a : arcs_at[pos]) {
+          const Arc& arc = arcs[a];
+          LmState state = nodes[static_cast<size_t>(from)].state;
+          const double weight = ScoreArc(arc, &state) + arc.channel;
+          const int32_t to = NodeFor(arc.end, state);
+          edges.push_back({from, to, static_cast<int32_t>(a), weight});
+          Node& f = nodes[static_cast<size_t>(from)];
+          Node& t = nodes[static_cast<size_t>(to)];
+          t.alpha = LogAdd(t.alpha, f.alpha + weight);
+          if (f.best + weight > t.best) {
+            t.best = f.best + weight;
+            t.best_edge = static_cast<int32_t>(edges.size() - 1);
+          }
+        }
+      }
+    }
+    // Sentence end.
+    double z = kNegInf, best = kNegInf;
+    int32_t best_final = -1;
+    for (int32_t id : nodes_at[n]) {
+      Node& node = nodes[static_cast<size_t>(id)];
+      LmState after;
+      node.beta = lm.Score(node.state, lm.eos(), &after) * kLn10;
+      z = LogAdd(z, node.alpha + node.beta);
+      if (node.best + node.beta > best) {
+        best = node.best + node.beta;
+        best_final = id;
+      }
+    }
+    for (size_t e = edges.size(); e-- > 0;) {
+      const Edge& edge = edges[e];
+      Node& to = nodes[static_cast<size_t>(edge.to)];
+      if (to.beta == kNegInf) continue;
+      Node& from = nodes[static_cast<size_t>(edge.from)];
+      from.beta = LogAdd(from.beta, edge.weight + to.beta);
+    }
+    arc_posterior.assign(arcs.size(), 0.0);
+    for (const Edge& edge : edges) {
+      const Node& from = nodes[static_cast<size_t>(edge.from)];
+      const Node& to = nodes[static_cast<size_t>(edge.to)];
+      if (to.beta == kNegInf || arcs[static_cast<size_t>(edge.arc)].candidate == nullptr) continue;
+      arc_posterior[static_cast<size_t>(edge.arc)] += std::exp(from.alpha + edge.weight + to.beta - z);
+    }
+
+    double plain = plain_eos;
+    for (size_t i = 0; i < n; ++i) plain += plain_scores[i];
+
+    out->best_log_likelihood += std::max(best, plain);
+    out->plain_log_likelihood += plain;
+    for (size_t a = 0; a < arcs.size(); ++a) {
+      out->expected_swaps += arc_posterior[a];
+      if (evidence && arc_posterior[a] >= kMinEvidence) {
+        std::string observed;
+        for (uint32_t i = arcs[a].begin; i < arcs[a].end; ++i) {
+          if (i > arcs[a].begin) observed.push_back(' ');
+          observed += words[first + i].lower;
+        }
+        evidence->push_back({arcs[a].candidate->lemma, std::move(observed), arc_posterior[a]});
+      }
+    }
+    if (std::getenv("UNSPIN_DEBUG")) {
+      for (size_t a = 0; a < arcs.size(); ++a) {
+        if (arcs[a].candidate) std::fprintf(stderr, "arc %u-%u %s -> %s ch=%.2f post=%.3f\n", arcs[a].begin, arcs[a].end, words[first+arcs[a].begin].lower.c_str(), arcs[a].candidate->text.c_str(), arcs[a].channel, arc_posterior[a]);
+      }
+      std::fprintf(stderr, "best=%.2f plain=%.2f z=%.2f nodes=%zu edges=%zu\n", best, plain, z, nodes.size(), edges.size());
+    }
+    if (best_final < 0 || best <= plain) return;
+
+    // The Viterbi path, last arc first.
+    std::vector<int32_t> path;
+    for (int32_t node = best_final; nodes[static_cast<size_t>(node)].best_edge >= 0;) {
+      const Edge& edge = edges[static_cast<size_t>(nodes[static_cast<size_t>(node)].best_edge)];
+      path.push_back(edge.arc);
+      node = edge.from;
+    }
+    for (auto it = path.rbegin(); it != path.rend(); ++it) {
+      const Arc& arc = arcs[static_cast<size_t>(*it)];
+      if (arc.candidate == nullptr) continue;
+      double span_posterior = 0;
+      for (uint32_t other : arcs_at[arc.begin]) {
+        if (arcs[other].candidate != nullptr && arcs[other].end == arc.end) span_posterior += arc_posterior[other];
+      }
+      if (span_posterior < channel.flag_threshold) continue;
+      AddSpan(text, first + arc.begin, first + arc.end, *arc.candidate, std::min(1.0, span_posterior),
+              std::min(1.0, arc_posterior[static_cast<size_t>(*it)]), out, edits);
+    }
+  }
+
+  // Casing of the observed span carried over to the original.
+  std::string CaseLike(size_t first_word, size_t end_word, const std::string& original) const {
+    if (DetectCasing(original) != Casing::kLower) return original;  // a display form ("Den Haag")
+    bool all_upper = true, all_title = true;
+    for (size_t i = first_word; i < end_word; ++i) {
+      all_upper &= words[i].casing == Casing::kUpper;
+      all_title &= words[i].casing == Casing::kTitle;
+    }
+    if (all_upper) return ApplyCasing(original, Casing::kUpper);
+    if (all_title && end_word - first_word > 1) {
+      std::vector<std::string> parts = Split(original, ' ');
+      for (auto& p : parts) p = ApplyCasing(p, Casing::kTitle);
+      return Join(parts, ' ');
+    }
+    if (words[first_word].casing == Casing::kTitle || words[first_word].casing == Casing::kUpper) {
+      return ApplyCasing(original, Casing::kTitle);
+    }
+    return original;
+  }
+
+  void AddSpan(std::string_view text, size_t first_word, size_t end_word, const Candidate& c, double confidence,
+               double original_confidence, DecodeResult* out, std::vector<Edit>* edits) {
+    const Word& last = words[end_word - 1];
+    uint32_t begin = words[first_word].begin;
+    std::string original = CaseLike(first_word, end_word, c.text);
+    original.append(text.substr(last.end - last.suffix, last.suffix));
+    // An article the spinner agreed with its substitute ("a deadlock" for
+    // "an impasse") is agreed with the original again.
+    if (first_word > 0 && words[first_word].joins_previous) {
+      const Word& article = words[first_word - 1];
+      const bool is_a = article.lower == "a", is_an = article.lower == "an";
+      const bool was_restored = !out->spans.empty() && out->spans.back().end >= article.end;
+      if ((is_a || is_an) && !was_restored) {
+        const bool wants_an = StartsWithVowelSound(ToLower(original));
+        if (wants_an != is_an && StartsWithVowelSound(words[first_word].lower) == is_an) {
+          std::string fixed = wants_an ? "an" : "a";
+          if (article.casing == Casing::kTitle) fixed = ApplyCasing(fixed, Casing::kTitle);
+          if (article.casing == Casing::kUpper) fixed = ApplyCasing(fixed, Casing::kUpper);
+          original = fixed + " " + original;
+          begin = article.begin;
+        }
+      }
+    }
+    RestoredSpan span;
+    span.begin = begin;
+    span.end = last.end;
+    span.text = std::string(text.substr(begin, last.end - begin));
+    span.original = original;
+    span.confidence = confidence;
+    span.original_confidence = original_confidence;
+    edits->push_back({begin, last.end, original});
+    out->spans.push_back(std::move(span));
+  }
+
+  static bool StartsWithVowelSound(std::string_view w) {
+    if (w.empty()) return false;
+    for (std::string_view silent_h : {"hour", "honest", "honor", "honour", "heir"}) {
+      if (w.starts_with(silent_h)) return true;
+    }
+    for (std::string_view consonant_sound : {"uni", "use", "usu", "uti", "eu", "one", "once", "ure"}) {
+      if (w.starts_with(consonant_sound)) return false;
+    }
+    return std::string_view("aeiou").find(w[0]) != std::string_view::npos;
+  }
+};
+
+Decoder::Decoder(const Model& model) : impl_(std::make_unique<Impl>(model)) {}
+Decoder::~Decoder() = default;
+
+const ChannelParams& Decoder::channel() const { return impl_->channel; }
+void Decoder::set_channel(const ChannelParams& channel) { impl_->SetChannel(channel); }
+
+void Decoder::Decode(std::string_view text, DecodeResult* out, std::vector<SwapEvidence>* swaps) {
+  *out = DecodeResult();
+  Impl& d = *impl_;
+  d.ReadWords(text);
+  std::vector<Edit> edits;
+  for (size_t first = 0; first < d.words.size();) {
+    size_t last = first + 1;
+    while (last < d.words.size() && !d.words[last].sentence_start && last - first < kMaxSentenceWords) ++last;
+    d.DecodeSentence(text, first, last, out, &edits, swaps);
+    first = last;
+  }
+  out->words = d.words.size();
+  out->span_count = out->spans.size();
+  out->restored = ApplyEdits(text, edits);
+  out->probability = d.channel.calibration.Probability(out->GainPerWord(), out->SpansPerWord(), out->words);
+  out->spun = out->probability >= d.channel.spun_threshold;
+}
+
+void Decoder::DecodeDocument(std::string_view text, DecodeResult* out, size_t window_bytes,
+                             std::vector<SwapEvidence>* swaps) {
+  if (text.size() <= window_bytes) return Decode(text, out, swaps);
+  *out = DecodeResult();
+  DecodeResult part;
+  for (size_t offset = 0; offset < text.size();) {
+    const std::string_view rest = text.substr(offset);
+    const size_t cut = ChooseCut(rest, window_bytes);
+    Decode(rest.substr(0, cut), &part, swaps);
+    AddDocumentFigures(part, impl_->channel, out);
+    for (RestoredSpan& s : part.spans) {
+      s.begin += offset;
+      s.end += offset;
+      out->spans.push_back(std::move(s));
+    }
+    out->restored += part.restored;
+    offset += cut;
+  }
+}
+
+void AddDocumentFigures(const DecodeResult& part, const ChannelParams& channel, DecodeResult* total) {
+  total->words += part.words;
+  total->span_count += part.span_count;
+  total->best_log_likelihood += part.best_log_likelihood;
+  total->plain_log_likelihood += part.plain_log_likelihood;
+  total->expected_swaps += part.expected_swaps;
+  total->probability = channel.calibration.Probability(total->GainPerWord(), total->SpansPerWord(), total->words);
+  total->spun = total->probability >= channel.spun_threshold;
+}
+
+}  // namespace unspin

@@ -1,0 +1,125 @@
+// The noisy-channel decoder: finds the most likely original of a spun text
+// under an n-gram language model P(w) and the channel P(o | w), marks the
+// spans that were swapped, and scores the document.
+//
+//   auto model = Model::Open("model");          // shared, thread-safe
+//   Decoder decoder(*model);                    // one per thread
+//   DecodeResult r;
+//   decoder.Decode(text, &r);
+//   r.restored, r.spans, r.probability
+//
+// For each sentence the decoder builds a lattice over its words: every word
+// may be kept, and every run of 1..3 words joined by spaces may stand for
+// an original the reverse lexicon proposes (lemmatised and re-inflected).
+// A beam search with language-model state gives the best path (Viterbi);
+// forward-backward over the same lattice gives each span's posterior
+// probability of having been swapped.
+#ifndef UNSPIN_DECODER_DECODER_H_
+#define UNSPIN_DECODER_DECODER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "decoder/channel.h"
+#include "lexicon/lexicon.h"
+#include "lm/language_model.h"
+#include "util/status.h"
+
+namespace unspin {
+
+// The three parts of a model directory: lexicon.bin, lm.bin, channel.json.
+class Model {
+ public:
+  // Errors from the parts, each naming its file.
+  static Result<std::unique_ptr<Model>> Open(const std::string& dir);
+  Model(Lexicon lexicon, LanguageModel lm, ChannelParams channel)
+      : lexicon_(std::move(lexicon)), lm_(std::move(lm)), channel_(std::move(channel)) {}
+
+  const Lexicon& lexicon() const { return lexicon_; }
+  const LanguageModel& lm() const { return lm_; }
+  const ChannelParams& channel() const { return channel_; }
+  // For `adapt` and evaluation: decode with other channel parameters.
+  void set_channel(ChannelParams channel) { channel_ = std::move(channel); }
+
+ private:
+  Lexicon lexicon_;
+  LanguageModel lm_;
+  ChannelParams channel_;
+};
+
+struct RestoredSpan {
+  uint64_t begin = 0, end = 0;  // bytes of the observed text
+  std::string text;             // the observed text of the span
+  std::string original;         // the most likely original, cased as the text
+  double confidence = 0;        // posterior that the span was swapped
+  double original_confidence = 0;  // posterior of this very original
+};
+
+struct DecodeResult {
+  std::vector<RestoredSpan> spans;  // flagged spans, in text order
+  std::string restored;             // the text with each span replaced
+  uint64_t words = 0;               // word and number tokens
+  uint64_t span_count = 0;          // spans.size(), or the sum over windows
+  // Natural-log likelihoods: the best explanation with swaps allowed
+  // (Viterbi), and the best with every word kept.
+  double best_log_likelihood = 0;
+  // The path that keeps every word, under the same channel (so the gain
+  // best - plain is never negative unless the beam lost that path).
+  double plain_log_likelihood = 0;
+  double expected_swaps = 0;  // sum of the span posteriors over the lattice
+  double probability = 0;     // calibrated P(spun)
+  bool spun = false;
+
+  double GainPerWord() const {
+    return words == 0 ? 0 : std::max(0.0, best_log_likelihood - plain_log_likelihood) / words;
+  }
+  double SpansPerWord() const { return words == 0 ? 0 : static_cast<double>(span_count) / words; }
+};
+
+// Evidence of a channel's use, for EM: each candidate swap with its
+// posterior. Filled only when asked (Decode's `swaps` argument).
+struct SwapEvidence {
+  std::string original;  // lemma phrase of the original (lower case)
+  std::string observed;  // the observed phrase (lower case)
+  double posterior = 0;
+};
+
+class Decoder {
+ public:
+  explicit Decoder(const Model& model);
+  ~Decoder();
+  Decoder(const Decoder&) = delete;
+  Decoder& operator=(const Decoder&) = delete;
+
+  // `text` must be valid UTF-8 shorter than 4 GiB. Documents larger than a
+  // few MB should be fed window by window (text/chunker.h) and their
+  // figures summed with AddDocumentFigures.
+  void Decode(std::string_view text, DecodeResult* out, std::vector<SwapEvidence>* swaps = nullptr);
+  // Decode for text of any size held in memory: windows of about
+  // `window_bytes`, cut at line breaks where possible (ChooseCut), decoded
+  // one by one so that the lattice's memory stays bounded. Spans are in
+  // offsets of `text`.
+  void DecodeDocument(std::string_view text, DecodeResult* out, size_t window_bytes = size_t{1} << 20,
+                      std::vector<SwapEvidence>* swaps = nullptr);
+
+  // The channel in use (the model's, unless replaced).
+  const ChannelParams& channel() const;
+  void set_channel(const ChannelParams& channel);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Adds the document figures of a window (`part`) to those of the whole
+// document (`total`: words, likelihoods, expected swaps, span count) and
+// recomputes its probability from the sums. Spans and restored text are
+// left to the caller, which streams them.
+void AddDocumentFigures(const DecodeResult& part, const ChannelParams& channel, DecodeResult* total);
+
+}  // namespace unspin
+
+#endif  // UNSPIN_DECODER_DECODER_H_
