@@ -14,6 +14,7 @@ void AddModelCommands(CLI::App* app, Runner* run);
 void AddSpinCommand(CLI::App* app, Runner* run);
 void AddLmCommands(CLI::App* app, Runner* run);
 void AddDecodeCommands(CLI::App* app, Runner* run);
+void AddEvalCommand(CLI::App* app, Runner* run);
 
 }  // namespace unspin::cli
 

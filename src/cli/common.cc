@@ -34,7 +34,6 @@ int Fail(const Status& status, int exit_code) {
 
 int Fail(const Status& status) { return Fail(status, ExitCodeFor(status)); }
 
-namespace {
 std::string ExecutableDir() {
   char buf[PATH_MAX];
   ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
@@ -43,7 +42,6 @@ std::string ExecutableDir() {
   size_t slash = path.rfind('/');
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
-}  // namespace
 
 std::string ResolveModelDir(const std::string& flag) {
   if (!flag.empty()) return flag;

@@ -34,6 +34,9 @@ int ExitCodeFor(const Status& status);
 int Fail(const Status& status, int exit_code);
 int Fail(const Status& status);
 
+// The directory of the running unspin binary.
+std::string ExecutableDir();
+
 // The model directory: --model, else $UNSPIN_MODEL, else "model" beside the
 // unspin binary.
 std::string ResolveModelDir(const std::string& flag);

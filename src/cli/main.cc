@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   AddSpinCommand(&app, &run);
   AddLmCommands(&app, &run);
   AddDecodeCommands(&app, &run);
+  AddEvalCommand(&app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -59,6 +59,7 @@ nlohmann::json ChannelParams::ToJson() const {
           {"version", kVersion},
           {"swap_rate", swap_rate},
           {"substitute_exponent", substitute_exponent},
+          {"frequency_exponent", frequency_exponent},
           {"oov_log10", oov_log10},
           {"flag_threshold", flag_threshold},
           {"spun_threshold", spun_threshold},
@@ -94,6 +95,7 @@ Result<ChannelParams> ChannelParams::FromJson(const nlohmann::json& j) {
   try {
     p.swap_rate = j.at("swap_rate").get<double>();
     p.substitute_exponent = j.at("substitute_exponent").get<double>();
+    p.frequency_exponent = j.at("frequency_exponent").get<double>();
     p.oov_log10 = j.at("oov_log10").get<double>();
     p.flag_threshold = j.at("flag_threshold").get<double>();
     p.spun_threshold = j.at("spun_threshold").get<double>();

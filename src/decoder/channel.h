@@ -43,6 +43,10 @@ struct ChannelParams {
 
   double swap_rate = 0.15;           // rho
   double substitute_exponent = 1.0;  // beta
+  // gamma: a swap's weight is multiplied by (P(observed) / P(original))^gamma
+  // on unigram probabilities, to temper the LM's preference for frequent
+  // words (0 = none).
+  double frequency_exponent = 0.0;
   // log10 probability given to a word the language model does not know
   // (numbers, rare names); its context is reset after it.
   double oov_log10 = -6.5;

@@ -65,7 +65,8 @@ struct Candidate {
   std::string text;            // re-inflected, lower case (or the lexicon's display casing)
   std::string lemma;           // the original's lemma key, for EM
   std::vector<uint32_t> lm;    // its words' LM ids (all known)
-  float log_q = 0;             // ln q(observed | original), before ln rho
+  float log_q = 0;             // ln q(observed | original)
+  float weight = 0;            // ln P(observed | original) as the lattice uses it
 };
 
 // A word or number of the text, as the decoder reads it.
@@ -209,13 +210,26 @@ struct Decoder::Impl {
       cand.text = std::move(c.text);
       list.push_back(std::move(cand));
     }
+    // The frequency correction: the language model prefers frequent words
+    // everywhere, while a spinner picks substitutes whatever their
+    // frequency; (P(observed) / P(original))^gamma, on unigrams, tempers
+    // that preference so that context, not frequency, decides.
+    auto unigram = [&](uint32_t id) {
+      LmState unused;
+      return id == lm.unk() ? channel.oov_log10 * kLn10 : kLn10 * lm.Score(lm.NullContext(), id, &unused);
+    };
+    double observed_unigram = 0;
+    for (const std::string& w : phrase) observed_unigram += unigram(lm.Vocab(w));
+    for (Candidate& c : list) {
+      double original_unigram = 0;
+      for (uint32_t id : c.lm) original_unigram += unigram(id);
+      c.weight = static_cast<float>(log_rho + c.log_q +
+                                    channel.frequency_exponent * (observed_unigram - original_unigram));
+    }
     // Only the likeliest few originals enter the lattice, judged without
     // context by their unigram probability and channel weight.
     if (list.size() > static_cast<size_t>(channel.max_candidates)) {
-      auto prior = [&](const Candidate& c) {
-        LmState unused;
-        return c.log_q + kLn10 * lm.Score(lm.NullContext(), c.lm[0], &unused);
-      };
+      auto prior = [&](const Candidate& c) { return c.weight + unigram(c.lm[0]); };
       std::stable_sort(list.begin(), list.end(),
                        [&](const Candidate& a, const Candidate& b) { return prior(a) > prior(b); });
       list.resize(static_cast<size_t>(channel.max_candidates));
@@ -299,7 +313,7 @@ struct Decoder::Impl {
   double LocalGain(size_t first, size_t n, size_t i, size_t end, const Candidate& c) const {
     const LanguageModel& lm = model.lm();
     LmState state = plain_states[i];
-    double swapped = log_rho + c.log_q, kept = 0;
+    double swapped = c.weight, kept = 0;
     for (uint32_t id : c.lm) swapped += ScoreWord(id, &state);
     for (size_t t = i; t < end; ++t) kept += plain_scores[t];
     const size_t right = std::min(n, end + static_cast<size_t>(lm.order() - 1));
@@ -352,7 +366,7 @@ struct Decoder::Impl {
           if (LocalGain(first, n, i, i + len, c) < -channel.prefilter_delta) continue;
           arcs_at[i].push_back(static_cast<uint32_t>(arcs.size()));
           arcs.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(i + len), &c, 0,
-                          static_cast<float>(log_rho + c.log_q)});
+                          c.weight});
         }
       }
     }
@@ -372,7 +386,7 @@ struct Decoder::Impl {
 
   // Decodes words[first, last) as one sentence (or a piece of one).
   void DecodeSentence(std::string_view text, size_t first, size_t last, DecodeResult* out,
-                      std::vector<Edit>* edits, std::vector<SwapEvidence>* evidence) {
+                      std::vector<SwapEvidence>* evidence) {
     const LanguageModel& lm = model.lm();
     const size_t n = last - first;
     PlainPass(first, n);
@@ -445,6 +459,8 @@ struct Decoder::Impl {
 
     double plain = plain_eos;
     for (size_t i = 0; i < n; ++i) plain += plain_scores[i];
+    out->lm_log_likelihood += plain;
+    for (size_t i = 0; i < n; ++i) out->lm_log_likelihood -= words[first + i].keep;
 
     out->best_log_likelihood += std::max(best, plain);
     out->plain_log_likelihood += plain;
@@ -483,7 +499,7 @@ struct Decoder::Impl {
       }
       if (span_posterior < channel.flag_threshold) continue;
       AddSpan(text, first + arc.begin, first + arc.end, *arc.candidate, std::min(1.0, span_posterior),
-              std::min(1.0, arc_posterior[static_cast<size_t>(*it)]), out, edits);
+              std::min(1.0, arc_posterior[static_cast<size_t>(*it)]), out);
     }
   }
 
@@ -508,7 +524,7 @@ struct Decoder::Impl {
   }
 
   void AddSpan(std::string_view text, size_t first_word, size_t end_word, const Candidate& c, double confidence,
-               double original_confidence, DecodeResult* out, std::vector<Edit>* edits) {
+               double original_confidence, DecodeResult* out) {
     const Word& last = words[end_word - 1];
     uint32_t begin = words[first_word].begin;
     std::string original = CaseLike(first_word, end_word, c.text);
@@ -537,7 +553,6 @@ struct Decoder::Impl {
     span.original = original;
     span.confidence = confidence;
     span.original_confidence = original_confidence;
-    edits->push_back({begin, last.end, original});
     out->spans.push_back(std::move(span));
   }
 
@@ -563,18 +578,28 @@ void Decoder::Decode(std::string_view text, DecodeResult* out, std::vector<SwapE
   *out = DecodeResult();
   Impl& d = *impl_;
   d.ReadWords(text);
-  std::vector<Edit> edits;
   for (size_t first = 0; first < d.words.size();) {
     size_t last = first + 1;
     while (last < d.words.size() && !d.words[last].sentence_start && last - first < kMaxSentenceWords) ++last;
-    d.DecodeSentence(text, first, last, out, &edits, swaps);
+    d.DecodeSentence(text, first, last, out, swaps);
     first = last;
   }
   out->words = d.words.size();
-  out->span_count = out->spans.size();
-  out->restored = ApplyEdits(text, edits);
+  out->raw_span_count = out->spans.size();
   out->probability = d.channel.calibration.Probability(out->GainPerWord(), out->SpansPerWord(), out->words);
   out->spun = out->probability >= d.channel.spun_threshold;
+  // A span's confidence is P(swapped | spun) * P(spun): swaps the lattice
+  // finds in a document that reads as clean are the language model's
+  // preference for other words, not a spinner's work.
+  std::vector<Edit> edits;
+  std::erase_if(out->spans, [&](RestoredSpan& span) {
+    span.confidence *= out->probability;
+    span.original_confidence *= out->probability;
+    return span.confidence < d.channel.flag_threshold;
+  });
+  for (const RestoredSpan& span : out->spans) edits.push_back({static_cast<uint32_t>(span.begin), static_cast<uint32_t>(span.end), span.original});
+  out->span_count = out->spans.size();
+  out->restored = ApplyEdits(text, edits);
 }
 
 void Decoder::DecodeDocument(std::string_view text, DecodeResult* out, size_t window_bytes,
@@ -600,8 +625,10 @@ void Decoder::DecodeDocument(std::string_view text, DecodeResult* out, size_t wi
 void AddDocumentFigures(const DecodeResult& part, const ChannelParams& channel, DecodeResult* total) {
   total->words += part.words;
   total->span_count += part.span_count;
+  total->raw_span_count += part.raw_span_count;
   total->best_log_likelihood += part.best_log_likelihood;
   total->plain_log_likelihood += part.plain_log_likelihood;
+  total->lm_log_likelihood += part.lm_log_likelihood;
   total->expected_swaps += part.expected_swaps;
   total->probability = channel.calibration.Probability(total->GainPerWord(), total->SpansPerWord(), total->words);
   total->spun = total->probability >= channel.spun_threshold;

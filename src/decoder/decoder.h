@@ -54,8 +54,9 @@ struct RestoredSpan {
   uint64_t begin = 0, end = 0;  // bytes of the observed text
   std::string text;             // the observed text of the span
   std::string original;         // the most likely original, cased as the text
-  double confidence = 0;        // posterior that the span was swapped
-  double original_confidence = 0;  // posterior of this very original
+  // Posterior that the span was swapped, times the document's P(spun).
+  double confidence = 0;
+  double original_confidence = 0;  // the same for this very original
 };
 
 struct DecodeResult {
@@ -63,12 +64,19 @@ struct DecodeResult {
   std::string restored;             // the text with each span replaced
   uint64_t words = 0;               // word and number tokens
   uint64_t span_count = 0;          // spans.size(), or the sum over windows
+  // Spans the best path swaps with posterior >= flag_threshold before the
+  // document's own probability is taken into account: a feature of the
+  // document score.
+  uint64_t raw_span_count = 0;
   // Natural-log likelihoods: the best explanation with swaps allowed
   // (Viterbi), and the best with every word kept.
   double best_log_likelihood = 0;
   // The path that keeps every word, under the same channel (so the gain
   // best - plain is never negative unless the beam lost that path).
   double plain_log_likelihood = 0;
+  // The language model's own log-likelihood of the text (no channel): what
+  // a perplexity detector sees.
+  double lm_log_likelihood = 0;
   double expected_swaps = 0;  // sum of the span posteriors over the lattice
   double probability = 0;     // calibrated P(spun)
   bool spun = false;
@@ -76,7 +84,7 @@ struct DecodeResult {
   double GainPerWord() const {
     return words == 0 ? 0 : std::max(0.0, best_log_likelihood - plain_log_likelihood) / words;
   }
-  double SpansPerWord() const { return words == 0 ? 0 : static_cast<double>(span_count) / words; }
+  double SpansPerWord() const { return words == 0 ? 0 : static_cast<double>(raw_span_count) / words; }
 };
 
 // Evidence of a channel's use, for EM: each candidate swap with its

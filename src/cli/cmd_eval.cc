@@ -1,0 +1,218 @@
+// unspin eval: the quality figures the README quotes, measured.
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "eval/quality.h"
+#include "io/jsonl.h"
+#include "spin/profile.h"
+#include "util/strings.h"
+
+namespace unspin::cli {
+
+namespace {
+
+struct EvalFlags {
+  std::string model;
+  std::string test;
+  std::string calibrate;
+  std::string write_channel;
+  std::string profiles = "naive,phrase,careful,loose,mythes,wordnet,moby,table";
+  std::string rates = "0.1,0.2,0.3";
+  std::string decoders = "all,-mythes,-wordnet,-moby";
+  std::string calibration_profiles = "phrase,naive,loose";
+  size_t docs = 300;
+  size_t calibration_docs = 600;
+  uint64_t seed = 1;
+  int threads = 0;
+  std::string json;
+  std::string markdown;
+};
+
+Result<std::vector<EvalDoc>> ReadDocs(const std::string& path) {
+  auto fd = OpenInput(path);
+  if (!fd.ok()) {
+    if (fd.status().code() == StatusCode::kNotFound) {
+      return NotFoundError(fd.status().message() +
+                           "; make the evaluation corpus with: npm ci && scripts/make-eval-corpus.py");
+    }
+    return fd.status();
+  }
+  JsonlReader reader(*fd, size_t{64} << 20, false);
+  JsonlItem item;
+  std::vector<EvalDoc> docs;
+  Status status;
+  for (;;) {
+    auto more = reader.Next(&item);
+    if (!more.ok()) {
+      status = more.status();
+      break;
+    }
+    if (!*more) break;
+    if (!item.error.empty()) {
+      status = InvalidInputError(path + ":" + std::to_string(item.line) + ": " + item.error);
+      break;
+    }
+    docs.push_back({item.id.is_string() ? item.id.get<std::string>() : item.id.dump(), std::move(item.text)});
+  }
+  if (*fd != STDIN_FILENO) ::close(*fd);
+  if (!status.ok()) return status;
+  if (docs.empty()) return InvalidInputError(path + ": no documents");
+  return docs;
+}
+
+Result<std::vector<double>> ParseRates(const std::string& list) {
+  std::vector<double> rates;
+  for (const std::string& r : Split(list, ',')) {
+    char* end = nullptr;
+    double v = std::strtod(r.c_str(), &end);
+    if (r.empty() || *end != '\0' || !(v > 0 && v <= 1)) {
+      return InvalidArgumentError("bad rate \"" + r + "\"; rates are numbers in (0, 1]");
+    }
+    rates.push_back(v);
+  }
+  return rates;
+}
+
+Result<std::vector<std::string>> ParseProfiles(const std::string& list) {
+  std::vector<std::string> names = Split(list, ',');
+  for (const std::string& n : names) {
+    if (auto p = FindProfile(n); !p.ok()) return p.status();
+  }
+  return names;
+}
+
+// "all" is every source; "-moby" every source but Moby; "mythes+table" those.
+Result<std::vector<DecoderLexicon>> ParseDecoders(const std::string& list) {
+  std::vector<DecoderLexicon> out;
+  for (const std::string& d : Split(list, ',')) {
+    DecoderLexicon lex;
+    lex.name = d;
+    if (d == "all") {
+      lex.sources = kAllSources;
+    } else if (!d.empty() && d[0] == '-') {
+      auto mask = ParseSourceList(d.substr(1));
+      if (!mask.ok()) return mask.status();
+      lex.sources = static_cast<SourceMask>(kAllSources & ~*mask);
+      lex.name = "all" + d;
+    } else {
+      std::string plus = d;
+      for (char& c : plus) c = c == '+' ? ',' : c;
+      auto mask = ParseSourceList(plus);
+      if (!mask.ok()) return mask.status();
+      lex.sources = *mask;
+    }
+    out.push_back(lex);
+  }
+  return out;
+}
+
+void ShowProgress(uint64_t done, uint64_t total) {
+  if (!::isatty(STDERR_FILENO)) return;
+  std::fprintf(stderr, "\r  %llu / %llu documents (%.0f%%)", static_cast<unsigned long long>(done),
+               static_cast<unsigned long long>(total), total ? 100.0 * done / total : 100.0);
+  if (done == total) std::fprintf(stderr, "\n");
+}
+
+int RunEval(const EvalFlags& f) {
+  auto profiles = ParseProfiles(f.profiles);
+  if (!profiles.ok()) return Fail(profiles.status(), kExitUsage);
+  auto calibration_profiles = ParseProfiles(f.calibration_profiles);
+  if (!calibration_profiles.ok()) return Fail(calibration_profiles.status(), kExitUsage);
+  auto rates = ParseRates(f.rates);
+  if (!rates.ok()) return Fail(rates.status(), kExitUsage);
+  auto decoders = ParseDecoders(f.decoders);
+  if (!decoders.ok()) return Fail(decoders.status(), kExitUsage);
+  if (!f.write_channel.empty() && f.calibrate.empty()) {
+    return Fail(InvalidArgumentError("--write-channel needs --calibrate"), kExitUsage);
+  }
+  auto model = OpenModel(f.model);
+  if (!model.ok()) return Fail(model.status().WithContext("loading model"), kExitModel);
+  const int threads = f.threads > 0 ? f.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const std::string eval_dir = ExecutableDir() + "/eval";
+  const std::string test_path = f.test.empty() ? eval_dir + "/brown-test.jsonl" : f.test;
+  auto test = ReadDocs(test_path);
+  if (!test.ok()) return Fail(test.status(), ExitCodeFor(test.status()));
+
+  if (!f.calibrate.empty()) {
+    auto calibration_docs = ReadDocs(f.calibrate);
+    if (!calibration_docs.ok()) return Fail(calibration_docs.status(), ExitCodeFor(calibration_docs.status()));
+    if (calibration_docs->size() > f.calibration_docs) calibration_docs->resize(f.calibration_docs);
+    for (const EvalDoc& c : *calibration_docs) {
+      for (const EvalDoc& t : *test) {
+        if (c.id == t.id) {
+          return Fail(InvalidInputError("document \"" + c.id + "\" is in both the calibration and the test set"),
+                      kExitBadInput);
+        }
+      }
+    }
+    std::string description = std::to_string(calibration_docs->size()) + " clean documents of " + f.calibrate +
+                              " and the same spun with profiles " + f.calibration_profiles + " at rates " + f.rates +
+                              " (one each), seed " + std::to_string(f.seed);
+    std::fprintf(stderr, "unspin: eval: fitting the calibration on %zu documents\n", calibration_docs->size());
+    Calibration c = FitCalibration(**model, *calibration_docs, *calibration_profiles, *rates, f.seed + 1, threads,
+                                   description);
+    ChannelParams channel = (*model)->channel();
+    channel.calibration = c;
+    (*model)->set_channel(channel);
+    std::fprintf(stderr, "unspin: eval: calibration bias %.3f gain %.3f density %.3f length %.3f\n", c.bias, c.gain,
+                 c.density, c.length);
+    if (!f.write_channel.empty()) {
+      if (Status s = channel.Save(f.write_channel); !s.ok()) return Fail(s, kExitFailure);
+      std::fprintf(stderr, "unspin: eval: wrote %s\n", f.write_channel.c_str());
+    }
+  }
+
+  QualityEvalOptions options;
+  options.profiles = *profiles;
+  options.rates = *rates;
+  options.decoders = *decoders;
+  options.spun_docs = f.docs;
+  options.seed = f.seed;
+  options.threads = threads;
+  options.progress = ShowProgress;
+  std::fprintf(stderr, "unspin: eval: %zu test documents (%s), %zu decoder lexicons x %zu profiles x %zu rates\n",
+               test->size(), test_path.c_str(), decoders->size(), profiles->size(), rates->size());
+  QualityReport report = RunQualityEval(**model, *test, options);
+  std::string markdown = report.ToMarkdown();
+  std::printf("%s", markdown.c_str());
+  if (!f.markdown.empty()) {
+    if (Status s = WriteFileAtomically(f.markdown, markdown); !s.ok()) return Fail(s, kExitFailure);
+  }
+  if (!f.json.empty()) {
+    nlohmann::json j = report.ToJson();
+    j["test"] = test_path;
+    j["calibration"] = (*model)->channel().calibration.fitted_on;
+    j["seed"] = f.seed;
+    if (Status s = WriteFileAtomically(f.json, j.dump(1) + "\n"); !s.ok()) return Fail(s, kExitFailure);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddEvalCommand(CLI::App* app, Runner* run) {
+  auto f = std::make_shared<EvalFlags>();
+  CLI::App* c = app->add_subcommand("eval", "measure detection and restoration quality on spun clean text");
+  c->add_option("--model", f->model, "model directory");
+  c->add_option("--test", f->test, "clean test documents, JSONL {\"id\",\"text\"} (default: eval/brown-test.jsonl beside the binary)");
+  c->add_option("--calibrate", f->calibrate, "fit the document score's calibration on these other clean documents first");
+  c->add_option("--write-channel", f->write_channel, "save the channel with the fitted calibration here (data/channel.json)");
+  c->add_option("--profiles", f->profiles, "spinner profiles to measure")->capture_default_str();
+  c->add_option("--calibration-profiles", f->calibration_profiles, "spinner profiles the calibration sees")->capture_default_str();
+  c->add_option("--rates", f->rates, "swap rates")->capture_default_str();
+  c->add_option("--decoders", f->decoders, "decoder lexicons: all, -SOURCE (all but it), or SOURCE+SOURCE")->capture_default_str();
+  c->add_option("--docs", f->docs, "test documents spun per cell")->capture_default_str();
+  c->add_option("--calibration-docs", f->calibration_docs, "calibration documents used")->capture_default_str();
+  c->add_option("--seed", f->seed, "random seed")->capture_default_str();
+  c->add_option("--threads", f->threads, "worker threads (default: all cores)");
+  c->add_option("--json", f->json, "also write the figures as JSON here");
+  c->add_option("--markdown", f->markdown, "also write the tables here");
+  c->callback([run, f] { *run = [f] { return RunEval(*f); }; });
+}
+
+}  // namespace unspin::cli

@@ -1,0 +1,28 @@
+// Detection metrics over scored documents, and the logistic fit that
+// calibrates the document score. Higher scores mean "more likely spun".
+#ifndef UNSPIN_EVAL_METRICS_H_
+#define UNSPIN_EVAL_METRICS_H_
+
+#include <array>
+#include <vector>
+
+namespace unspin {
+
+// Area under the ROC curve: the probability that a random positive scores
+// above a random negative, ties counting one half. 0.5 if either is empty.
+double Auroc(std::vector<double> negatives, std::vector<double> positives);
+
+// True-positive rate at a false-positive rate of at most `fpr`: the share
+// of positives scoring strictly above the threshold that lets through
+// floor(fpr * negatives) negatives (fewer if scores tie).
+double TprAtFpr(std::vector<double> negatives, const std::vector<double>& positives, double fpr);
+
+// Logistic regression by Newton's method with a small L2 penalty (not on
+// the bias): weights w with P(y = 1 | x) = 1 / (1 + exp(-(w0 + w . x))).
+// Returns {w0, w1, w2, w3}.
+std::array<double, 4> FitLogistic(const std::vector<std::array<double, 3>>& x, const std::vector<int>& y,
+                                  double l2 = 1e-3);
+
+}  // namespace unspin
+
+#endif  // UNSPIN_EVAL_METRICS_H_

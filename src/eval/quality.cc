@@ -1,0 +1,370 @@
+#include "eval/quality.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "eval/metrics.h"
+#include "lexicon/inflect.h"
+#include "spin/profile.h"
+#include "spin/spinner.h"
+#include "text/case.h"
+#include "text/tokenizer.h"
+#include "util/random.h"
+#include "util/strings.h"
+
+namespace unspin {
+
+namespace {
+
+// Runs job(thread, index) for index in [0, count) on `threads` threads.
+template <typename Job>
+void ParallelFor(size_t count, int threads, const std::function<void(uint64_t, uint64_t)>& progress, Job job) {
+  std::atomic<size_t> next{0}, done{0};
+  std::mutex progress_mutex;
+  auto work = [&](int thread) {
+    for (size_t i; (i = next.fetch_add(1)) < count;) {
+      job(thread, i);
+      const size_t d = done.fetch_add(1) + 1;
+      if (progress && (d % 64 == 0 || d == count)) {
+        std::lock_guard<std::mutex> lock(progress_mutex);
+        progress(d, count);
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& t : pool) t.join();
+}
+
+int CountWords(std::string_view text) {
+  std::vector<Token> tokens;
+  Tokenize(text, &tokens);
+  int n = 0;
+  for (const Token& t : tokens) n += t.kind == TokenKind::kWord || t.kind == TokenKind::kNumber;
+  return n;
+}
+
+// Document score of the perplexity baseline: the negated LM log-likelihood
+// per word (higher = less likely English = more likely spun).
+double BaselineScore(const DecodeResult& r) {
+  return r.words == 0 ? 0 : -r.lm_log_likelihood / static_cast<double>(r.words);
+}
+
+// The ranking score behind the calibrated probability (monotone in it).
+double DocumentScore(const DecodeResult& r, const Calibration& c) {
+  return c.gain * r.GainPerWord() + c.density * r.SpansPerWord() +
+         c.length * std::log(static_cast<double>(std::max<uint64_t>(r.words, 1)));
+}
+
+// Whether the decoder's lexicon (`filter`) offers `original` for the
+// observed phrase `spun` (both as written).
+bool Reachable(const Lexicon& lexicon, const LexiconFilter& filter, std::string_view spun, std::string_view original,
+               std::vector<OriginalCandidate>* scratch) {
+  std::string observed = ToLower(spun), target = ToLower(original);
+  for (std::string* s : {&observed, &target}) {
+    for (size_t p; (p = s->find("\xE2\x80\x99")) != std::string::npos;) s->replace(p, 3, "'");
+    if (s->ends_with("'s")) s->resize(s->size() - 2);
+  }
+  OriginalCandidates(lexicon, Split(observed, ' '), filter, scratch);
+  for (const auto& c : *scratch) {
+    if (ToLower(c.text) == target) return true;
+  }
+  return false;
+}
+
+struct SpunDocStats {
+  double score = 0, baseline = 0;
+  bool flagged = false;
+  uint64_t swaps = 0, reachable = 0, detected = 0, restored = 0, restored_reachable = 0;
+  uint64_t predicted = 0, predicted_true = 0;
+  uint64_t unswapped_words = 0, unswapped_changed = 0;
+};
+
+bool Overlaps(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1) { return a0 < b1 && b0 < a1; }
+
+SpunDocStats ScoreSpunDoc(const SpinResult& spun, const DecodeResult& r, const Lexicon& lexicon,
+                          const LexiconFilter& filter, std::vector<OriginalCandidate>* scratch) {
+  SpunDocStats s;
+  s.baseline = BaselineScore(r);
+  s.swaps = spun.swaps.size();
+  for (const SpinSwap& swap : spun.swaps) {
+    const bool reachable = Reachable(lexicon, filter, swap.spun, swap.original, scratch);
+    s.reachable += reachable;
+    bool detected = false, restored = false;
+    for (const RestoredSpan& p : r.spans) {
+      if (!Overlaps(p.begin, p.end, swap.spun_begin, swap.spun_end)) continue;
+      detected = true;
+      restored |= p.begin == swap.spun_begin && p.end == swap.spun_end && p.original == swap.original;
+    }
+    s.detected += detected;
+    s.restored += restored;
+    s.restored_reachable += restored && reachable;
+  }
+  uint64_t swapped_words = 0;
+  for (const SpinSwap& swap : spun.swaps) swapped_words += CountWords(swap.spun);
+  s.unswapped_words = r.words - std::min<uint64_t>(r.words, swapped_words);
+  for (const RestoredSpan& p : r.spans) {
+    ++s.predicted;
+    bool hit = false;
+    for (const SpinSwap& swap : spun.swaps) hit |= Overlaps(p.begin, p.end, swap.spun_begin, swap.spun_end);
+    s.predicted_true += hit;
+    if (!hit) s.unswapped_changed += CountWords(p.text);
+  }
+  return s;
+}
+
+double Share(uint64_t a, uint64_t b) { return b == 0 ? 0 : static_cast<double>(a) / static_cast<double>(b); }
+
+uint64_t CellSeed(uint64_t seed, const std::string& profile, double rate) {
+  Rng mix = Rng::ForRecord(seed, profile + "@" + std::to_string(rate));
+  return mix.Next();
+}
+
+}  // namespace
+
+QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& test, const QualityEvalOptions& o) {
+  QualityReport report;
+  const int threads = std::max(1, o.threads);
+  const Calibration& calibration = model.channel().calibration;
+  const size_t spun_docs = std::min(o.spun_docs, test.size());
+  const uint64_t total_work =
+      o.decoders.size() * (test.size() + o.profiles.size() * o.rates.size() * spun_docs);
+  std::atomic<uint64_t> work_done{0};
+  auto progress = [&](uint64_t, uint64_t) {
+    if (o.progress) o.progress(work_done.load(), total_work);
+  };
+
+  for (const DecoderLexicon& lex : o.decoders) {
+    ChannelParams channel = model.channel();
+    channel.filter.sources = lex.sources;
+    std::vector<std::unique_ptr<Decoder>> decoders;
+    for (int t = 0; t < threads; ++t) {
+      decoders.push_back(std::make_unique<Decoder>(model));
+      decoders.back()->set_channel(channel);
+    }
+
+    // Clean documents: the negatives, and the words wrongly changed.
+    std::vector<double> clean_scores(test.size()), clean_baseline(test.size());
+    std::vector<uint64_t> clean_words(test.size()), clean_changed(test.size());
+    std::vector<uint8_t> clean_flagged(test.size());
+    const auto start = std::chrono::steady_clock::now();
+    ParallelFor(test.size(), threads, progress, [&](int t, size_t i) {
+      DecodeResult r;
+      decoders[static_cast<size_t>(t)]->DecodeDocument(test[i].text, &r);
+      clean_scores[i] = DocumentScore(r, calibration);
+      clean_baseline[i] = BaselineScore(r);
+      clean_words[i] = r.words;
+      clean_flagged[i] = r.spun;
+      uint64_t changed = 0;
+      for (const RestoredSpan& s : r.spans) changed += CountWords(s.text);
+      clean_changed[i] = changed;
+      work_done.fetch_add(1);
+    });
+    DecoderReport dr;
+    dr.name = lex.name;
+    dr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    dr.clean_docs = test.size();
+    uint64_t words = 0, changed = 0, flagged = 0;
+    for (size_t i = 0; i < test.size(); ++i) {
+      words += clean_words[i];
+      changed += clean_changed[i];
+      flagged += clean_flagged[i];
+      dr.clean_bytes += test[i].text.size();
+    }
+    dr.clean_words = words;
+    dr.clean_words_changed = Share(changed, words);
+    dr.clean_flagged_docs = Share(flagged, test.size());
+    report.decoders.push_back(dr);
+
+    for (const std::string& profile_name : o.profiles) {
+      auto profile = FindProfile(profile_name);
+      if (!profile.ok()) continue;  // names are checked by the caller
+      for (double rate : o.rates) {
+        SpinOptions spin_options;
+        spin_options.rate = rate;
+        spin_options.profile = *profile;
+        Spinner spinner(model.lexicon(), spin_options);
+        const uint64_t cell_seed = CellSeed(o.seed, profile_name, rate);
+        std::vector<SpunDocStats> stats(spun_docs);
+        ParallelFor(spun_docs, threads, progress, [&](int t, size_t i) {
+          Rng rng = Rng::ForRecord(cell_seed, test[i].id);
+          SpinResult spun;
+          spinner.Spin(test[i].text, &rng, &spun);
+          DecodeResult r;
+          decoders[static_cast<size_t>(t)]->DecodeDocument(spun.text, &r);
+          std::vector<OriginalCandidate> scratch;
+          stats[i] = ScoreSpunDoc(spun, r, model.lexicon(), channel.filter, &scratch);
+          stats[i].score = DocumentScore(r, calibration);
+          stats[i].flagged = r.spun;
+          work_done.fetch_add(1);
+        });
+        CellReport cell;
+        cell.decoder = lex.name;
+        cell.profile = profile_name;
+        cell.rate = rate;
+        cell.docs = spun_docs;
+        std::vector<double> scores, baseline;
+        SpunDocStats sum;
+        uint64_t flagged_docs = 0;
+        for (const SpunDocStats& s : stats) {
+          scores.push_back(s.score);
+          baseline.push_back(s.baseline);
+          sum.swaps += s.swaps;
+          sum.reachable += s.reachable;
+          sum.detected += s.detected;
+          sum.restored += s.restored;
+          sum.restored_reachable += s.restored_reachable;
+          sum.predicted += s.predicted;
+          sum.predicted_true += s.predicted_true;
+          sum.unswapped_words += s.unswapped_words;
+          sum.unswapped_changed += s.unswapped_changed;
+          flagged_docs += s.flagged;
+        }
+        cell.swaps = sum.swaps;
+        cell.reachable = sum.reachable;
+        cell.auroc = Auroc(clean_scores, scores);
+        cell.tpr_at_1 = TprAtFpr(clean_scores, scores, 0.01);
+        cell.tpr_at_01 = TprAtFpr(clean_scores, scores, 0.001);
+        cell.base_auroc = Auroc(clean_baseline, baseline);
+        cell.base_tpr_at_1 = TprAtFpr(clean_baseline, baseline, 0.01);
+        cell.base_tpr_at_01 = TprAtFpr(clean_baseline, baseline, 0.001);
+        cell.span_precision = Share(sum.predicted_true, sum.predicted);
+        cell.span_recall = Share(sum.detected, sum.swaps);
+        cell.restored = Share(sum.restored, sum.swaps);
+        cell.restored_of_reachable = Share(sum.restored_reachable, sum.reachable);
+        cell.unswapped_changed = Share(sum.unswapped_changed, sum.unswapped_words);
+        cell.flagged_docs = Share(flagged_docs, spun_docs);
+        report.cells.push_back(cell);
+      }
+    }
+  }
+  return report;
+}
+
+Calibration FitCalibration(const Model& model, const std::vector<EvalDoc>& docs,
+                           const std::vector<std::string>& profiles, const std::vector<double>& rates, uint64_t seed,
+                           int threads, const std::string& description) {
+  threads = std::max(1, threads);
+  std::vector<std::unique_ptr<Decoder>> decoders;
+  for (int t = 0; t < threads; ++t) decoders.push_back(std::make_unique<Decoder>(model));
+  // Each document twice: clean, and spun with one (profile, rate) in turn.
+  std::vector<std::array<double, 3>> x(docs.size() * 2);
+  std::vector<int> y(docs.size() * 2);
+  std::vector<std::unique_ptr<Spinner>> spinners;
+  for (const std::string& name : profiles) {
+    auto profile = FindProfile(name);
+    if (!profile.ok()) continue;
+    for (double rate : rates) {
+      SpinOptions so;
+      so.rate = rate;
+      so.profile = *profile;
+      spinners.push_back(std::make_unique<Spinner>(model.lexicon(), so));
+    }
+  }
+  ParallelFor(docs.size() * 2, threads, nullptr, [&](int t, size_t k) {
+    const EvalDoc& doc = docs[k / 2];
+    DecodeResult r;
+    if (k % 2 == 0 || spinners.empty()) {
+      decoders[static_cast<size_t>(t)]->DecodeDocument(doc.text, &r);
+      y[k] = 0;
+    } else {
+      Rng rng = Rng::ForRecord(seed, doc.id);
+      SpinResult spun;
+      spinners[(k / 2) % spinners.size()]->Spin(doc.text, &rng, &spun);
+      decoders[static_cast<size_t>(t)]->DecodeDocument(spun.text, &r);
+      y[k] = 1;
+    }
+    x[k] = {r.GainPerWord(), r.SpansPerWord(), std::log(static_cast<double>(std::max<uint64_t>(r.words, 1)))};
+  });
+  std::array<double, 4> w = FitLogistic(x, y);
+  Calibration c;
+  c.bias = w[0];
+  c.gain = w[1];
+  c.density = w[2];
+  c.length = w[3];
+  c.fitted_on = description;
+  return c;
+}
+
+namespace {
+
+std::string Percent(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", 100 * x);
+  return buf;
+}
+
+std::string Fixed(double x, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, x);
+  return buf;
+}
+
+}  // namespace
+
+nlohmann::json QualityReport::ToJson() const {
+  nlohmann::json j;
+  for (const DecoderReport& d : decoders) {
+    j["decoders"].push_back({{"decoder", d.name},
+                             {"clean_docs", d.clean_docs},
+                             {"clean_words", d.clean_words},
+                             {"clean_words_changed", d.clean_words_changed},
+                             {"clean_flagged_docs", d.clean_flagged_docs},
+                             {"clean_bytes", d.clean_bytes},
+                             {"seconds", d.seconds}});
+  }
+  for (const CellReport& c : cells) {
+    j["cells"].push_back({{"decoder", c.decoder},
+                          {"profile", c.profile},
+                          {"rate", c.rate},
+                          {"docs", c.docs},
+                          {"swaps", c.swaps},
+                          {"reachable", c.reachable},
+                          {"auroc", c.auroc},
+                          {"tpr_at_1pct_fpr", c.tpr_at_1},
+                          {"tpr_at_0.1pct_fpr", c.tpr_at_01},
+                          {"baseline_auroc", c.base_auroc},
+                          {"baseline_tpr_at_1pct_fpr", c.base_tpr_at_1},
+                          {"baseline_tpr_at_0.1pct_fpr", c.base_tpr_at_01},
+                          {"span_precision", c.span_precision},
+                          {"span_recall", c.span_recall},
+                          {"restored", c.restored},
+                          {"restored_of_reachable", c.restored_of_reachable},
+                          {"unswapped_words_changed", c.unswapped_changed},
+                          {"flagged_docs", c.flagged_docs}});
+  }
+  return j;
+}
+
+std::string QualityReport::ToMarkdown() const {
+  std::string out;
+  out += "Clean documents (negatives):\n\n";
+  out += "| decoder lexicon | docs | words | words wrongly changed % | docs called spun % | MB/s |\n";
+  out += "|---|---:|---:|---:|---:|---:|\n";
+  for (const DecoderReport& d : decoders) {
+    out += "| " + d.name + " | " + std::to_string(d.clean_docs) + " | " + std::to_string(d.clean_words) + " | " +
+           Fixed(100 * d.clean_words_changed, 2) + " | " + Percent(d.clean_flagged_docs) + " | " +
+           Fixed(d.seconds > 0 ? d.clean_bytes / d.seconds / 1e6 : 0, 3) + " |\n";
+  }
+  out += "\nSpun documents, by decoder lexicon x spinner profile x rate (AUROC and TPR against the clean documents "
+         "above; baseline = plain LM perplexity):\n\n";
+  out += "| decoder | profile | rate | AUROC | TPR@1% | TPR@0.1% | base AUROC | base TPR@1% | span P % | span R % | "
+         "restored % | of reachable % | reachable % | other words changed % |\n";
+  out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  for (const CellReport& c : cells) {
+    out += "| " + c.decoder + " | " + c.profile + " | " + Fixed(c.rate, 2) + " | " + Fixed(c.auroc, 4) + " | " +
+           Percent(c.tpr_at_1) + " | " + Percent(c.tpr_at_01) + " | " + Fixed(c.base_auroc, 4) + " | " +
+           Percent(c.base_tpr_at_1) + " | " + Percent(c.span_precision) + " | " + Percent(c.span_recall) + " | " +
+           Percent(c.restored) + " | " + Percent(c.restored_of_reachable) + " | " +
+           Percent(Share(c.reachable, c.swaps)) + " | " + Fixed(100 * c.unswapped_changed, 2) + " |\n";
+  }
+  return out;
+}
+
+}  // namespace unspin
