@@ -66,6 +66,7 @@ nlohmann::json ChannelParams::ToJson() const {
           {"beam", beam},
           {"beam_delta", beam_delta},
           {"max_candidates", max_candidates},
+          {"scored_candidates", scored_candidates},
           {"prefilter_delta", prefilter_delta},
           {"max_span_tokens", max_span_tokens},
           {"filter", FilterJson(filter)},
@@ -102,6 +103,7 @@ Result<ChannelParams> ChannelParams::FromJson(const nlohmann::json& j) {
     p.beam = j.at("beam").get<int>();
     p.beam_delta = j.at("beam_delta").get<double>();
     p.max_candidates = j.at("max_candidates").get<int>();
+    p.scored_candidates = j.at("scored_candidates").get<int>();
     p.prefilter_delta = j.at("prefilter_delta").get<double>();
     p.max_span_tokens = j.at("max_span_tokens").get<int>();
     auto filter = FilterFromJson(j.at("filter"));
@@ -127,8 +129,8 @@ Result<ChannelParams> ChannelParams::FromJson(const nlohmann::json& j) {
   if (!(p.beam_delta > 0) || !(p.prefilter_delta > 0)) {
     return DataLossError("channel file: beam_delta and prefilter_delta must be positive");
   }
-  if (p.max_candidates < 1 || p.max_candidates > 1000) {
-    return DataLossError("channel file: max_candidates must be in 1..1000");
+  if (p.max_candidates < 1 || p.max_candidates > 1000 || p.scored_candidates < 1 || p.scored_candidates > 1000) {
+    return DataLossError("channel file: max_candidates and scored_candidates must be in 1..1000");
   }
   if (p.max_span_tokens < 1 || p.max_span_tokens > 4) {
     return DataLossError("channel file: max_span_tokens must be in 1..4");

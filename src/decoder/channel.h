@@ -61,6 +61,9 @@ struct ChannelParams {
   double beam_delta = 12;
   // The likeliest originals kept per observed span.
   int max_candidates = 12;
+  // Of those, how many are scored in their full local context (the rest are
+  // ranked by their first word's LM score alone).
+  int scored_candidates = 8;
   // Candidates whose local gain over keeping the words (ln, judged in the
   // plain context) is below -prefilter_delta are left out of the lattice.
   double prefilter_delta = 6;

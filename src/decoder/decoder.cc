@@ -63,10 +63,17 @@ double LogAdd(double a, double b) {
 // An original the lexicon proposes for an observed phrase.
 struct Candidate {
   std::string text;            // re-inflected, lower case (or the lexicon's display casing)
-  std::string lemma;           // the original's lemma key, for EM
+  uint32_t original = 0;       // lexicon id of the original's lemma, for EM
   std::vector<uint32_t> lm;    // its words' LM ids (all known)
   float log_q = 0;             // ln q(observed | original)
   float weight = 0;            // ln P(observed | original) as the lattice uses it
+};
+
+// An original in one inflection, spelt out and looked up in the LM once.
+struct Realized {
+  std::string text;          // lower case
+  std::vector<uint32_t> lm;  // empty if some word is unknown to the LM
+  double unigram = 0;        // ln of the words' unigram probabilities
 };
 
 // A word or number of the text, as the decoder reads it.
@@ -111,9 +118,12 @@ struct Decoder::Impl {
   double log_rho = 0, log_keep = 0;
 
   std::unordered_map<std::string, std::vector<Candidate>> candidates;
+  std::unordered_map<uint64_t, Realized> realized;
+  std::vector<OriginalReading> readings;
   // Per lexicon id: 0 unknown, 1 no substitutes, 2 has substitutes.
   std::vector<uint8_t> eligible;
-  std::unordered_map<uint32_t, float> default_log_q;
+  // ln q by original lexicon id; NaN until computed.
+  std::vector<float> default_log_q;
 
   // Scratch, reused across sentences.
   std::vector<Token> tokens;
@@ -125,6 +135,11 @@ struct Decoder::Impl {
   std::vector<std::vector<int32_t>> nodes_at;
   std::unordered_map<uint64_t, int32_t> node_index;
   std::vector<double> arc_posterior;
+  std::vector<double> gains;
+  std::vector<const Candidate*> selected;
+  std::vector<LmState> states, batch_in, batch_out;
+  std::vector<uint32_t> batch_index, batch_words;
+  std::vector<float> batch_scores;
   std::vector<LmState> plain_states;
   std::vector<double> plain_scores;
   double plain_eos = 0;
@@ -138,7 +153,8 @@ struct Decoder::Impl {
     log_rho = std::log(c.swap_rate);
     log_keep = std::log1p(-c.swap_rate);
     candidates.clear();
-    default_log_q.clear();
+    realized.clear();
+    default_log_q.assign(model.lexicon().size(), std::numeric_limits<float>::quiet_NaN());
   }
 
   bool Eligible(uint32_t id) {
@@ -163,13 +179,43 @@ struct Decoder::Impl {
   }
 
   float DefaultLogQ(uint32_t original) {
-    auto it = default_log_q.find(original);
-    if (it != default_log_q.end()) return it->second;
-    std::vector<uint32_t> subs;
-    model.lexicon().Substitutes(original, channel.filter, &subs);
-    const float q = static_cast<float>(-channel.substitute_exponent * std::log(std::max<size_t>(subs.size(), 1)));
-    default_log_q.emplace(original, q);
+    float& q = default_log_q[original];
+    if (std::isnan(q)) {
+      std::vector<uint32_t> subs;
+      model.lexicon().Substitutes(original, channel.filter, &subs);
+      q = static_cast<float>(-channel.substitute_exponent * std::log(std::max<size_t>(subs.size(), 1)));
+    }
     return q;
+  }
+
+  double Unigram(uint32_t id) const {
+    const LanguageModel& lm = model.lm();
+    LmState unused;
+    return id == lm.unk() ? channel.oov_log10 * kLn10 : kLn10 * lm.Score(lm.NullContext(), id, &unused);
+  }
+
+  const Realized& Realize(uint32_t original, Inflection tag) {
+    const uint64_t k = uint64_t{original} * kInflectionCount + static_cast<uint64_t>(tag);
+    auto it = realized.find(k);
+    if (it != realized.end()) return it->second;
+    if (realized.size() >= kMaxCachedPhrases) realized.clear();
+    Realized r;
+    r.text = InflectPhrase(model.lexicon(), original, tag);
+    // A proper name offered for a common word ("in" for "Indiana") is an
+    // abbreviation sense no spinner writes: such originals stay unusable.
+    if (DetectCasing(r.text) == Casing::kLower) {
+      const LanguageModel& lm = model.lm();
+      for (const std::string& w : Split(r.text, ' ')) {
+        const uint32_t id = lm.Vocab(w);
+        if (id == lm.unk()) {
+          r.lm.clear();
+          break;
+        }
+        r.lm.push_back(id);
+        r.unigram += Unigram(id);
+      }
+    }
+    return realized.emplace(k, std::move(r)).first->second;
   }
 
   // Candidates for the observed lower-case phrase in `key` (words in `phrase`).
@@ -178,61 +224,50 @@ struct Decoder::Impl {
     if (it != candidates.end()) return it->second;
     if (candidates.size() >= kMaxCachedPhrases) candidates.clear();
     std::vector<Candidate> list;
-    std::vector<OriginalCandidate> found;
-    OriginalCandidates(model.lexicon(), phrase, channel.filter, &found);
-    const LanguageModel& lm = model.lm();
-    for (OriginalCandidate& c : found) {
-      if (c.text == key) continue;
-      // A proper name offered for a common word ("in" for "Indiana") is an
-      // abbreviation sense no spinner writes.
-      if (DetectCasing(c.text) != Casing::kLower) continue;
-      const float log_q = QFor(c.original);
-      bool duplicate = false;
-      for (Candidate& seen : list) {
-        if (seen.text == c.text) {
-          seen.log_q = std::max(seen.log_q, log_q);
-          duplicate = true;
-        }
+    std::vector<double> unigrams;
+    std::unordered_map<std::string_view, size_t> index_of_text;
+    OriginalReadings(model.lexicon(), phrase, channel.filter, &readings);
+    for (const OriginalReading& reading : readings) {
+      const Realized& z = Realize(reading.original, reading.tag);
+      if (z.lm.empty() || z.text == key) continue;
+      const float log_q = QFor(reading.original);
+      if (auto seen = index_of_text.find(z.text); seen != index_of_text.end()) {
+        Candidate& first = list[seen->second];
+        first.log_q = std::max(first.log_q, log_q);
+        continue;
       }
-      if (duplicate) continue;
+      index_of_text.emplace(z.text, list.size());
       Candidate cand;
-      bool known = true;
-      for (const std::string& w : Split(ToLower(c.text), ' ')) {
-        if (!lm.Known(w)) {
-          known = false;
-          break;
-        }
-        cand.lm.push_back(lm.Vocab(w));
-      }
-      if (!known || cand.lm.empty()) continue;
-      cand.lemma = std::string(model.lexicon().Key(c.original));
+      cand.text = z.text;
+      cand.lm = z.lm;
+      cand.original = reading.original;
       cand.log_q = log_q;
-      cand.text = std::move(c.text);
       list.push_back(std::move(cand));
+      unigrams.push_back(z.unigram);
     }
     // The frequency correction: the language model prefers frequent words
     // everywhere, while a spinner picks substitutes whatever their
     // frequency; (P(observed) / P(original))^gamma, on unigrams, tempers
     // that preference so that context, not frequency, decides.
-    auto unigram = [&](uint32_t id) {
-      LmState unused;
-      return id == lm.unk() ? channel.oov_log10 * kLn10 : kLn10 * lm.Score(lm.NullContext(), id, &unused);
-    };
+    const LanguageModel& lm = model.lm();
     double observed_unigram = 0;
-    for (const std::string& w : phrase) observed_unigram += unigram(lm.Vocab(w));
-    for (Candidate& c : list) {
-      double original_unigram = 0;
-      for (uint32_t id : c.lm) original_unigram += unigram(id);
-      c.weight = static_cast<float>(log_rho + c.log_q +
-                                    channel.frequency_exponent * (observed_unigram - original_unigram));
+    for (const std::string& w : phrase) observed_unigram += Unigram(lm.Vocab(w));
+    std::vector<double> prior(list.size());
+    for (size_t c = 0; c < list.size(); ++c) {
+      list[c].weight = static_cast<float>(log_rho + list[c].log_q +
+                                          channel.frequency_exponent * (observed_unigram - unigrams[c]));
+      prior[c] = list[c].weight + Unigram(list[c].lm[0]);
     }
     // Only the likeliest few originals enter the lattice, judged without
     // context by their unigram probability and channel weight.
     if (list.size() > static_cast<size_t>(channel.max_candidates)) {
-      auto prior = [&](const Candidate& c) { return c.weight + unigram(c.lm[0]); };
-      std::stable_sort(list.begin(), list.end(),
-                       [&](const Candidate& a, const Candidate& b) { return prior(a) > prior(b); });
-      list.resize(static_cast<size_t>(channel.max_candidates));
+      std::vector<size_t> order(list.size());
+      for (size_t c = 0; c < order.size(); ++c) order[c] = c;
+      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return prior[a] > prior[b]; });
+      order.resize(static_cast<size_t>(channel.max_candidates));
+      std::vector<Candidate> best;
+      for (size_t c : order) best.push_back(std::move(list[c]));
+      list = std::move(best);
     }
     return candidates.emplace(key, std::move(list)).first->second;
   }
@@ -306,26 +341,87 @@ struct Decoder::Impl {
     plain_eos = lm.Score(state, lm.eos(), &state) * kLn10;
   }
 
-  // How much better (ln) the path is that swaps words [i, end) for `c` than
-  // the all-keep path, judged over the span and the words after it that
-  // still see it in their context. A cheap test that keeps hopeless
-  // candidates out of the lattice.
-  double LocalGain(size_t first, size_t n, size_t i, size_t end, const Candidate& c) const {
+  // The candidates worth a full LocalGains test: the `scored_candidates`
+  // best by channel weight and the LM score of their first word after the
+  // plain context (one batched query each).
+  void SelectCandidates(size_t i, const std::vector<Candidate>& list) {
+    selected.clear();
+    for (const Candidate& c : list) selected.push_back(&c);
+    const size_t keep = static_cast<size_t>(channel.scored_candidates);
+    if (selected.size() <= keep) return;
     const LanguageModel& lm = model.lm();
-    LmState state = plain_states[i];
-    double swapped = c.weight, kept = 0;
-    for (uint32_t id : c.lm) swapped += ScoreWord(id, &state);
-    for (size_t t = i; t < end; ++t) kept += plain_scores[t];
+    batch_in.assign(list.size(), plain_states[i]);
+    batch_words.clear();
+    for (const Candidate& c : list) batch_words.push_back(c.lm[0]);
+    batch_scores.resize(list.size());
+    batch_out.resize(list.size());
+    lm.ScoreBatch(batch_in.data(), batch_words.data(), list.size(), batch_scores.data(), batch_out.data());
+    gains.resize(list.size());
+    for (size_t c = 0; c < list.size(); ++c) gains[c] = list[c].weight + batch_scores[c] * kLn10;
+    std::nth_element(selected.begin(), selected.begin() + static_cast<std::ptrdiff_t>(keep), selected.end(),
+                     [&](const Candidate* a, const Candidate* b) { return gains[a - list.data()] > gains[b - list.data()]; });
+    selected.resize(keep);
+  }
+
+  // How much better (ln) the path is that swaps words [i, end) for each
+  // candidate than the all-keep path, judged over the span and the words
+  // after it that still see it in their context: a cheap test that keeps
+  // hopeless candidates out of the lattice. The candidates' LM queries go
+  // out step by step in batches, so that their cache misses overlap.
+  void LocalGains(size_t first, size_t n, size_t i, size_t end, const std::vector<const Candidate*>& list) {
+    const LanguageModel& lm = model.lm();
+    const size_t count = list.size();
     const size_t right = std::min(n, end + static_cast<size_t>(lm.order() - 1));
+    double kept = 0;
+    for (size_t t = i; t < right; ++t) kept += plain_scores[t];
+    if (right == n) kept += plain_eos;
+    gains.assign(count, 0.0);
+    states.assign(count, plain_states[i]);
+    size_t longest = 0;
+    for (size_t c = 0; c < count; ++c) {
+      gains[c] = list[c]->weight;
+      longest = std::max(longest, list[c]->lm.size());
+    }
+    // The word candidate c reads at step k (after its own words come the
+    // words right of the span, then the sentence end), or kNoWord.
+    constexpr uint32_t kNoWord = 0xFFFFFFFFu;
+    const size_t tail = right - end + (right == n ? 1 : 0);
+    auto word_at = [&](size_t c, size_t k) -> uint32_t {
+      const size_t own = list[c]->lm.size();
+      if (k < own) return list[c]->lm[k];
+      if (k - own < right - end) return words[first + end + (k - own)].lm;
+      return k - own < tail ? lm.eos() : kNoWord;
+    };
+    for (size_t k = 0; k < longest + tail; ++k) {
+      batch_index.clear();
+      batch_in.clear();
+      batch_words.clear();
+      for (size_t c = 0; c < count; ++c) {
+        const uint32_t w = word_at(c, k);
+        if (w == kNoWord) continue;
+        if (w == lm.unk()) {
+          gains[c] += channel.oov_log10 * kLn10;
+          states[c] = lm.NullContext();
+          continue;
+        }
+        batch_index.push_back(static_cast<uint32_t>(c));
+        batch_in.push_back(states[c]);
+        batch_words.push_back(w);
+      }
+      batch_scores.resize(batch_index.size());
+      batch_out.resize(batch_index.size());
+      lm.ScoreBatch(batch_in.data(), batch_words.data(), batch_index.size(), batch_scores.data(), batch_out.data());
+      for (size_t b = 0; b < batch_index.size(); ++b) {
+        const uint32_t c = batch_index[b];
+        gains[c] += batch_scores[b] * kLn10;
+        states[c] = batch_out[b];
+      }
+    }
+    // Kept words right of the span carry their keep weight on both paths.
     for (size_t t = end; t < right; ++t) {
-      swapped += ScoreWord(words[first + t].lm, &state) + words[first + t].keep;
-      kept += plain_scores[t];
+      for (size_t c = 0; c < count; ++c) gains[c] += words[first + t].keep;
     }
-    if (right == n) {
-      swapped += lm.Score(state, lm.eos(), &state) * kLn10;
-      kept += plain_eos;
-    }
-    return swapped - kept;
+    for (size_t c = 0; c < count; ++c) gains[c] -= kept;
   }
 
   void BuildArcs(size_t first, size_t last) {
@@ -362,8 +458,11 @@ struct Decoder::Impl {
           }
           if (!any) break;
         }
-        for (const Candidate& c : CandidatesFor()) {
-          if (LocalGain(first, n, i, i + len, c) < -channel.prefilter_delta) continue;
+        SelectCandidates(i, CandidatesFor());
+        LocalGains(first, n, i, i + len, selected);
+        for (size_t ci = 0; ci < selected.size(); ++ci) {
+          const Candidate& c = *selected[ci];
+          if (gains[ci] < -channel.prefilter_delta) continue;
           arcs_at[i].push_back(static_cast<uint32_t>(arcs.size()));
           arcs.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(i + len), &c, 0,
                           c.weight});
@@ -472,7 +571,8 @@ struct Decoder::Impl {
           if (i > arcs[a].begin) observed.push_back(' ');
           observed += words[first + i].lower;
         }
-        evidence->push_back({arcs[a].candidate->lemma, std::move(observed), arc_posterior[a]});
+        evidence->push_back({std::string(model.lexicon().Key(arcs[a].candidate->original)), std::move(observed),
+                             arc_posterior[a]});
       }
     }
     if (std::getenv("UNSPIN_DEBUG")) {

@@ -1,5 +1,7 @@
 #include "lexicon/inflect.h"
 
+#include <unordered_set>
+
 #include "util/strings.h"
 
 namespace unspin {
@@ -38,20 +40,18 @@ std::string InflectPhrase(const Lexicon& lexicon, uint32_t id, Inflection tag) {
   return Join(words, ' ');
 }
 
-void OriginalCandidates(const Lexicon& lexicon, const std::vector<std::string>& words,
-                        const LexiconFilter& filter, std::vector<OriginalCandidate>* out) {
+void OriginalReadings(const Lexicon& lexicon, const std::vector<std::string>& words, const LexiconFilter& filter,
+                      std::vector<OriginalReading>* out) {
   out->clear();
   std::vector<uint32_t> originals;
+  std::unordered_set<uint64_t> seen;  // original * kInflectionCount + tag
   auto add_all = [&](uint32_t observed, Inflection tag) {
     lexicon.Originals(observed, filter, &originals);
     for (uint32_t o : originals) {
-      bool seen = false;
-      for (const auto& c : *out) seen |= c.original == o && c.tag == tag;
-      if (!seen) out->push_back({o, tag, InflectPhrase(lexicon, o, tag)});
+      if (seen.insert(uint64_t{o} * kInflectionCount + static_cast<uint64_t>(tag)).second) out->push_back({o, tag});
     }
   };
-  std::string key = Join(words, ' ');
-  if (uint32_t id = lexicon.Find(key); id != Lexicon::kNone) add_all(id, Inflection::kBase);
+  if (uint32_t id = lexicon.Find(Join(words, ' ')); id != Lexicon::kNone) add_all(id, Inflection::kBase);
   std::vector<Lexicon::Analysis> analyses;
   for (size_t j = 0; j < words.size(); ++j) {
     uint32_t form = lexicon.Find(words[j]);
@@ -62,6 +62,16 @@ void OriginalCandidates(const Lexicon& lexicon, const std::vector<std::string>& 
       lemma_words[j] = std::string(lexicon.Key(a.lemma));
       if (uint32_t id = lexicon.Find(Join(lemma_words, ' ')); id != Lexicon::kNone) add_all(id, a.tag);
     }
+  }
+}
+
+void OriginalCandidates(const Lexicon& lexicon, const std::vector<std::string>& words,
+                        const LexiconFilter& filter, std::vector<OriginalCandidate>* out) {
+  std::vector<OriginalReading> readings;
+  OriginalReadings(lexicon, words, filter, &readings);
+  out->clear();
+  for (const OriginalReading& r : readings) {
+    out->push_back({r.original, r.tag, InflectPhrase(lexicon, r.original, r.tag)});
   }
 }
 

@@ -19,14 +19,24 @@ namespace unspin {
 // stored form becomes "more X".
 std::string InflectPhrase(const Lexicon& lexicon, uint32_t id, Inflection tag);
 
+struct OriginalReading {
+  uint32_t original;  // lexicon id of the original's lemma phrase
+  Inflection tag;     // inflection carried from the observed phrase
+};
+
+// Originals whose substitutes include the observed lower-case phrase
+// `words` (as is, or with one word lemmatised), each with the inflection
+// to give it; unique, in the order found.
+void OriginalReadings(const Lexicon& lexicon, const std::vector<std::string>& words, const LexiconFilter& filter,
+                      std::vector<OriginalReading>* out);
+
 struct OriginalCandidate {
   uint32_t original;  // lexicon id of the original's lemma phrase
   Inflection tag;     // inflection carried from the observed phrase
   std::string text;   // the original, re-inflected (lower case)
 };
 
-// Originals whose substitutes include the observed lower-case phrase
-// `words` (as is, or with one word lemmatised), re-inflected to match it.
+// OriginalReadings, each re-inflected to match the observed phrase.
 void OriginalCandidates(const Lexicon& lexicon, const std::vector<std::string>& words,
                         const LexiconFilter& filter, std::vector<OriginalCandidate>* out);
 

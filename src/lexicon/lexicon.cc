@@ -171,6 +171,16 @@ void Lexicon::Collect(uint32_t id, const LexiconFilter& filter, uint8_t self_rol
   out->clear();
   if (sources) sources->clear();
   if (self_role == kRoleOriginal && !(original_sources_[id] & filter.sources)) return;
+  // Words in many senses (Moby's "round") collect hundreds of strings, so
+  // duplicates are found with a per-thread array stamped by call rather
+  // than by searching `out`.
+  thread_local std::vector<uint32_t> stamp;
+  thread_local uint32_t call = 0;
+  if (stamp.size() < keys_.size()) stamp.assign(keys_.size(), 0);
+  if (++call == 0) {
+    std::fill(stamp.begin(), stamp.end(), 0);
+    call = 1;
+  }
   for (uint32_t m : Memberships(id)) {
     uint32_t sense = m >> 2;
     if (!(m & self_role) || !SenseAllowed(sense, filter)) continue;
@@ -193,7 +203,8 @@ void Lexicon::Collect(uint32_t id, const LexiconFilter& filter, uint8_t self_rol
       } else if (!SubstituteAllowed(member, filter)) {
         continue;
       }
-      if (std::find(out->begin(), out->end(), other) == out->end()) {
+      if (stamp[other] != call) {
+        stamp[other] = call;
         out->push_back(other);
         if (sources) sources->push_back(SenseSource(sense));
       }
