@@ -15,6 +15,7 @@ void AddSpinCommand(CLI::App* app, Runner* run);
 void AddLmCommands(CLI::App* app, Runner* run);
 void AddDecodeCommands(CLI::App* app, Runner* run);
 void AddEvalCommand(CLI::App* app, Runner* run);
+void AddAdaptCommand(CLI::App* app, Runner* run);
 
 }  // namespace unspin::cli
 

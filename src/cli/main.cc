@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   AddLmCommands(&app, &run);
   AddDecodeCommands(&app, &run);
   AddEvalCommand(&app, &run);
+  AddAdaptCommand(&app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

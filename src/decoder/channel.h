@@ -70,9 +70,11 @@ struct ChannelParams {
   int max_span_tokens = 3;
   LexiconFilter filter;  // the senses the decoder draws originals from
   Calibration calibration;
-  // Learnt log q(substitute | original), natural log, keyed "original\tsubstitute"
-  // (lower case), and the log q given to pairs of an adapted channel that
-  // EM never saw. Empty for an unadapted channel.
+  // Learnt ln q(substitute | original), keyed "original lemma\tsubstitute
+  // as observed" (lower case). For the other substitutes of an original EM
+  // saw, the default ln q plus the entry "original lemma\t*"; for originals
+  // EM never saw, the default ln q plus unseen_pair_log_q. Empty for an
+  // unadapted channel.
   std::unordered_map<std::string, float> pair_log_q;
   float unseen_pair_log_q = 0;
   std::string adapted_on;  // empty unless learnt by `unspin adapt`

@@ -174,8 +174,12 @@ struct Decoder::Impl {
 
   float QFor(uint32_t original) {
     if (channel.pair_log_q.empty()) return DefaultLogQ(original);
-    auto pair = channel.pair_log_q.find(std::string(model.lexicon().Key(original)) + '\t' + key);
-    return pair != channel.pair_log_q.end() ? pair->second : channel.unseen_pair_log_q;
+    const std::string prefix = std::string(model.lexicon().Key(original)) + '\t';
+    if (auto pair = channel.pair_log_q.find(prefix + key); pair != channel.pair_log_q.end()) return pair->second;
+    if (auto rest = channel.pair_log_q.find(prefix + '*'); rest != channel.pair_log_q.end()) {
+      return DefaultLogQ(original) + rest->second;
+    }
+    return DefaultLogQ(original) + channel.unseen_pair_log_q;
   }
 
   float DefaultLogQ(uint32_t original) {
@@ -572,7 +576,7 @@ struct Decoder::Impl {
           observed += words[first + i].lower;
         }
         evidence->push_back({std::string(model.lexicon().Key(arcs[a].candidate->original)), std::move(observed),
-                             arc_posterior[a]});
+                             arc_posterior[a], DefaultLogQ(arcs[a].candidate->original)});
       }
     }
     if (std::getenv("UNSPIN_DEBUG")) {
@@ -685,6 +689,7 @@ void Decoder::Decode(std::string_view text, DecodeResult* out, std::vector<SwapE
     first = last;
   }
   out->words = d.words.size();
+  for (const Word& w : d.words) out->eligible_words += w.keep < 0;
   out->raw_span_count = out->spans.size();
   out->probability = d.channel.calibration.Probability(out->GainPerWord(), out->SpansPerWord(), out->words);
   out->spun = out->probability >= d.channel.spun_threshold;
@@ -724,6 +729,7 @@ void Decoder::DecodeDocument(std::string_view text, DecodeResult* out, size_t wi
 
 void AddDocumentFigures(const DecodeResult& part, const ChannelParams& channel, DecodeResult* total) {
   total->words += part.words;
+  total->eligible_words += part.eligible_words;
   total->span_count += part.span_count;
   total->raw_span_count += part.raw_span_count;
   total->best_log_likelihood += part.best_log_likelihood;

@@ -63,6 +63,7 @@ struct DecodeResult {
   std::vector<RestoredSpan> spans;  // flagged spans, in text order
   std::string restored;             // the text with each span replaced
   uint64_t words = 0;               // word and number tokens
+  uint64_t eligible_words = 0;      // words the lexicon has substitutes for
   uint64_t span_count = 0;          // spans.size(), or the sum over windows
   // Spans the best path swaps with posterior >= flag_threshold before the
   // document's own probability is taken into account: a feature of the
@@ -93,6 +94,7 @@ struct SwapEvidence {
   std::string original;  // lemma phrase of the original (lower case)
   std::string observed;  // the observed phrase (lower case)
   double posterior = 0;
+  double default_log_q = 0;  // the unadapted channel's ln q(observed | original)
 };
 
 class Decoder {
