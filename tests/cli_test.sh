@@ -152,5 +152,106 @@ expect "lm query: truncated model" 4 "truncated" -- $L query --lm "$WORK/trunc.l
 expect "lm query: missing model" 4 "no such file" -- $L query --lm "$WORK/nope.lm" "$WORK/good.txt"
 expect "lm query: default model" 0 "" -- sh -c "echo 'according to the associated press' | UNSPIN_MODEL='$MODEL' $L query"
 
+# unspin detect / restore: the decoder's faces and their bad input.
+D="$UNSPIN detect --model $MODEL"
+R="$UNSPIN restore --model $MODEL"
+SPUN='The most recent spherical of talks left principally ladies and youngsters without meals to outlive.'
+printf '%s\n' "$SPUN" >"$WORK/spun.txt"
+expect "restore prints the restored text" 0 "" -- $R "$WORK/spun.txt"
+check "restore brings back originals" grep -q "round of talks.*women and children.*to survive" "$WORK/out"
+expect "restore of clean text" 0 "" -- $R "$TESTS/../examples/news.txt"
+check "clean text comes back byte for byte" cmp -s "$WORK/out" "$TESTS/../examples/news.txt"
+expect "detect marks spans (plain markers off a terminal)" 0 "" -- $D "$WORK/spun.txt"
+check "markers and the score line" grep -q '\[\[spherical -> round\]\].*' "$WORK/out"
+check "score line says spun" grep -q '^P(spun) = .*: spun; ' "$WORK/out"
+expect "detect --color always" 0 "" -- $D --color always "$WORK/spun.txt"
+check "colour codes on request" grep -q $'\x1b\\[1;31m' "$WORK/out"
+expect "detect --json" 0 "" -- $D --json "$WORK/spun.txt"
+check "JSON has score, spans with byte offsets, restored" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); text = open(sys.argv[2], "rb").read()
+assert 0 <= d["score"] <= 1 and d["spun"] is True and d["spans"], d
+for s in d["spans"]:
+    assert text[s["start"]:s["end"]].decode() == s["text"], s
+    assert 0 < s["confidence"] <= 1
+assert "round of talks" in d["restored"]
+' "$WORK/out" "$WORK/spun.txt"
+printf '{"id":"a","text":"%s"}\n{"id":"b","text":"The women said so."}\nnot json\n{"id":"d","text":"x\\u0000y"}\n{"id":5,"text":""}\n' "$SPUN" >"$WORK/dec.jsonl"
+expect "detect --jsonl with a bad record" 5 "could not be processed" -- $D --jsonl "$WORK/dec.jsonl"
+check "one detect record per input line, in order" test "$(python3 -c 'import json,sys; print(",".join(str(json.loads(l).get("id")) for l in open(sys.argv[1])))' "$WORK/out")" = "a,b,None,d,5"
+check "detect records carry score and spans" python3 -c '
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+assert r[0]["spun"] and r[0]["spans"] and "round" in r[0]["restored"], r[0]
+assert r[1]["spans"] == [] and r[1]["restored"] == "The women said so.", r[1]
+assert "error" in r[2] and r[2]["line"] == 3, r[2]
+assert r[4]["words"] == 0 and r[4]["restored"] == "", r[4]
+' "$WORK/out"
+expect "restore --jsonl" 5 "" -- $R --jsonl "$WORK/dec.jsonl"
+check "restore records carry the restored text" python3 -c '
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+assert "round of talks" in r[0]["text"] and r[1]["text"] == "The women said so.", r
+' "$WORK/out"
+expect "detect: invalid UTF-8" 3 "invalid UTF-8 at byte offset 4" -- $D "$WORK/bad.txt"
+expect "detect: binary input" 3 "NUL byte at byte offset 4" -- $D "$WORK/bin.dat"
+expect "detect: empty input" 3 "input is empty" -- $D "$WORK/empty.txt"
+expect "restore: missing input" 3 "no such file" -- $R "$WORK/nope.txt"
+expect "detect: --json with --jsonl" 2 "exclude each other" -- $D --json --jsonl "$WORK/dec.jsonl"
+expect "detect: bad --color" 2 "--color" -- $D --color purple "$WORK/spun.txt"
+expect "restore -o writes atomically" 0 "" -- $R -o "$WORK/restored.txt" "$WORK/spun.txt"
+check "restored file complete, no partial left" test -s "$WORK/restored.txt" -a ! -e "$WORK/restored.txt.partial"
+# A long document is decoded window by window in bounded memory.
+DECODE_MB=${UNSPIN_DECODE_MB:-4}
+python3 -c '
+import sys
+text = open(sys.argv[1]).read()
+with open(sys.argv[2], "w") as f:
+    for _ in range(int(sys.argv[3]) * 1024 * 1024 // len(text) + 1): f.write(text)
+' "$TESTS/../examples/news.txt" "$WORK/long.txt" "$DECODE_MB"
+expect "restore of a ${DECODE_MB} MB document" 0 "" -- /usr/bin/time -f "%M" -o "$WORK/rss2" $R -o "$WORK/long.out" "$WORK/long.txt"
+check "long clean document comes back byte for byte" cmp -s "$WORK/long.txt" "$WORK/long.out"
+if [ -z "${UNSPIN_SKIP_RSS:-}" ]; then
+  rss_kb=$(tail -1 "$WORK/rss2")
+  echo "     peak RSS restoring ${DECODE_MB} MB: $((rss_kb / 1024)) MB"
+  check "decoder memory stays bounded (< 300 MB)" test "$rss_kb" -lt 307200
+fi
+
+# The channel file of a model: missing, corrupt, other version.
+mkdir -p "$WORK/m2"
+ln -sf "$(cd "$MODEL" && pwd)/lexicon.bin" "$WORK/m2/lexicon.bin"
+ln -sf "$(cd "$MODEL" && pwd)/lm.bin" "$WORK/m2/lm.bin"
+expect "detect: model without channel.json" 4 "channel.json: no such file" -- $UNSPIN detect --model "$WORK/m2" "$WORK/spun.txt"
+printf '{"format":"unspin-channel"' >"$WORK/m2/channel.json"
+expect "detect: corrupt channel.json" 4 "not valid JSON" -- $UNSPIN detect --model "$WORK/m2" "$WORK/spun.txt"
+sed 's/"version": 1/"version": 99/' "$MODEL/channel.json" >"$WORK/m2/channel.json"
+expect "detect: channel.json of another version" 4 "version 99" -- $UNSPIN detect --model "$WORK/m2" "$WORK/spun.txt"
+
+# unspin adapt and eval on small data.
+$UNSPIN spin --model "$MODEL" --jsonl --rate 0.4 "$TESTS/data/eval_small.jsonl" >"$WORK/bag.jsonl"
+expect "adapt learns from a bag of spun text" 0 "learnt pairs" -- $UNSPIN adapt --model "$MODEL" --jsonl "$WORK/bag.jsonl" -o "$WORK/adapted" --iterations 2
+expect "the adapted model decodes" 0 "" -- $UNSPIN restore --model "$WORK/adapted" "$WORK/spun.txt"
+check "adapted channel says what it learnt from" grep -q '"adapted_on": "8 document' "$WORK/adapted/channel.json"
+expect "adapt: empty input" 3 "input is empty" -- $UNSPIN adapt --model "$MODEL" "$WORK/empty.txt" -o "$WORK/adapted2"
+expect "adapt: --out is required" 2 "" -- $UNSPIN adapt --model "$MODEL" "$WORK/spun.txt"
+head -4 "$TESTS/data/eval_small.jsonl" | sed 's/"id": "doc/"id": "cal/' >"$WORK/cal.jsonl"
+expect "eval on small data" 0 "" -- $UNSPIN eval --model "$MODEL" --test "$TESTS/data/eval_small.jsonl" \
+  --calibrate "$WORK/cal.jsonl" --write-channel "$WORK/channel.json" --profiles phrase,moby --rates 0.3 \
+  --decoders all,-moby --docs 8 --json "$WORK/eval.json"
+check "eval prints the matrix with the baseline" grep -q '^| all-moby | moby | 0.30 |' "$WORK/out"
+check "eval JSON has every cell" python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert len(j["cells"]) == 4 and len(j["decoders"]) == 2, j
+for c in j["cells"]:
+    assert 0 <= c["auroc"] <= 1 and 0 <= c["baseline_auroc"] <= 1 and c["swaps"] > 0, c
+' "$WORK/eval.json"
+cp "$WORK/channel.json" "$WORK/m2/channel.json"
+expect "the written channel loads" 0 "" -- $UNSPIN detect --model "$WORK/m2" --json "$WORK/spun.txt"
+expect "eval refuses a document in both sets" 3 "in both the calibration and the test set" -- \
+  $UNSPIN eval --model "$MODEL" --test "$TESTS/data/eval_small.jsonl" --calibrate "$TESTS/data/eval_small.jsonl"
+expect "eval: missing test set says how to make it" 3 "make-eval-corpus" -- $UNSPIN eval --model "$MODEL" --test "$WORK/nope.jsonl"
+expect "eval: bad rate" 2 "bad rate" -- $UNSPIN eval --model "$MODEL" --rates 0.1,x
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -81,7 +81,7 @@ int RunAdapt(const AdaptFlags& f) {
   if (!fd.ok()) return Fail(fd.status(), InputExitCode(fd.status()));
   auto docs = ReadBag(f, *fd);
   if (*fd != STDIN_FILENO) ::close(*fd);
-  if (!docs.ok()) return Fail(docs.status(), ExitCodeFor(docs.status()));
+  if (!docs.ok()) return Fail(docs.status(), InputExitCode(docs.status()));
 
   AdaptOptions options;
   options.iterations = f.iterations;

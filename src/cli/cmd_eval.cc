@@ -136,11 +136,11 @@ int RunEval(const EvalFlags& f) {
   const std::string eval_dir = ExecutableDir() + "/eval";
   const std::string test_path = f.test.empty() ? eval_dir + "/brown-test.jsonl" : f.test;
   auto test = ReadDocs(test_path);
-  if (!test.ok()) return Fail(test.status(), ExitCodeFor(test.status()));
+  if (!test.ok()) return Fail(test.status(), InputExitCode(test.status()));
 
   if (!f.calibrate.empty()) {
     auto calibration_docs = ReadDocs(f.calibrate);
-    if (!calibration_docs.ok()) return Fail(calibration_docs.status(), ExitCodeFor(calibration_docs.status()));
+    if (!calibration_docs.ok()) return Fail(calibration_docs.status(), InputExitCode(calibration_docs.status()));
     if (calibration_docs->size() > f.calibration_docs) calibration_docs->resize(f.calibration_docs);
     for (const EvalDoc& c : *calibration_docs) {
       for (const EvalDoc& t : *test) {

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
 #include <unordered_map>
 
@@ -578,12 +576,6 @@ struct Decoder::Impl {
         evidence->push_back({std::string(model.lexicon().Key(arcs[a].candidate->original)), std::move(observed),
                              arc_posterior[a], DefaultLogQ(arcs[a].candidate->original)});
       }
-    }
-    if (std::getenv("UNSPIN_DEBUG")) {
-      for (size_t a = 0; a < arcs.size(); ++a) {
-        if (arcs[a].candidate) std::fprintf(stderr, "arc %u-%u %s -> %s ch=%.2f post=%.3f\n", arcs[a].begin, arcs[a].end, words[first+arcs[a].begin].lower.c_str(), arcs[a].candidate->text.c_str(), arcs[a].channel, arc_posterior[a]);
-      }
-      std::fprintf(stderr, "best=%.2f plain=%.2f z=%.2f nodes=%zu edges=%zu\n", best, plain, z, nodes.size(), edges.size());
     }
     if (best_final < 0 || best <= plain) return;
 
