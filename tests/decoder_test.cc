@@ -65,8 +65,8 @@ TEST(Decoder, KeepsCasingAndPossessives) {
   // A swapped word at a sentence start keeps its capital; a possessive
   // ending is carried over to the original.
   const std::string spun =
-      "Spherical of talks ended. The company's youngsters were left without meals to outlive. "
-      "The youngster's mother said the spherical of talks failed.";
+      "Spherical of talks ended. He said the functionaries' report was wrong and the metropolis's "
+      "budget was late.";
   Decoder decoder(DefaultModel());
   DecodeResult r;
   decoder.Decode(spun, &r);

@@ -29,17 +29,18 @@ TEST(Metrics, TprAtFprUsesTheAllowedNegatives) {
 TEST(Metrics, LogisticFitSeparatesAndIsCalibrated) {
   // y = 1 with probability sigmoid(-2 + 4 x0), on a grid: the fit recovers
   // the weights roughly and ignores the noise feature.
-  std::vector<std::array<double, 3>> x;
+  std::vector<std::vector<double>> x;
   std::vector<int> y;
   for (int i = 0; i <= 100; ++i) {
     const double x0 = i / 100.0;
     const double p = 1 / (1 + std::exp(-(-2 + 4 * x0)));
     for (int k = 0; k < 100; ++k) {
-      x.push_back({x0, (k % 7) / 7.0, 0.0});
+      x.push_back({x0, (k % 7) / 7.0});
       y.push_back(k < std::lround(100 * p) ? 1 : 0);
     }
   }
   auto w = FitLogistic(x, y, 1e-6);
+  ASSERT_EQ(w.size(), 3u);
   EXPECT_NEAR(w[0], -2, 0.2);
   EXPECT_NEAR(w[1], 4, 0.3);
   EXPECT_NEAR(w[2], 0, 0.2);

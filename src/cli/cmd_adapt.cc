@@ -50,10 +50,7 @@ Result<std::vector<std::string>> ReadBag(const AdaptFlags& f, int fd) {
       auto more = chunker.Next(&window, &offset);
       if (!more.ok()) return more.status();
       if (!*more) break;
-      if (size_t nul = FindNul(window); nul != std::string::npos) {
-        return InvalidInputError("input looks binary: NUL byte at byte offset " + std::to_string(offset + nul));
-      }
-      RETURN_IF_ERROR(ValidateUtf8(window, offset));
+      RETURN_IF_ERROR(CheckTextWindow(&window, offset, false));
       docs.push_back(window);
     }
   }

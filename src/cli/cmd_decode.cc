@@ -125,15 +125,7 @@ int DecodePlain(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
     if (!more.ok()) return Fail(more.status(), kExitFailure);
     if (!*more) break;
     any = true;
-    if (size_t nul = FindNul(window); nul != std::string::npos) {
-      return Fail(InvalidInputError("input looks binary: NUL byte at byte offset " + std::to_string(offset + nul)),
-                  kExitBadInput);
-    }
-    if (f.replace_invalid) {
-      window = ReplaceInvalidUtf8(window, nullptr);
-    } else if (Status s = ValidateUtf8(window, offset); !s.ok()) {
-      return Fail(s, kExitBadInput);
-    }
+    if (Status s = CheckTextWindow(&window, offset, f.replace_invalid); !s.ok()) return Fail(s, kExitBadInput);
     decoder.Decode(window, &part);
     AddDocumentFigures(part, decoder.channel(), &total);
     Status s;
@@ -175,41 +167,23 @@ int DecodePlain(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
 }
 
 int DecodeJsonl(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
-  JsonlReader reader(fd, f.max_record_bytes, f.replace_invalid);
-  JsonlItem item;
   DecodeResult r;
-  uint64_t errors = 0;
-  for (;;) {
-    auto more = reader.Next(&item);
-    if (!more.ok()) return Fail(more.status(), kExitFailure);
-    if (!*more) break;
+  return RunJsonlBatch(fd, f.max_record_bytes, f.replace_invalid, out, [&](const JsonlItem& item) {
+    decoder.DecodeDocument(item.text, &r);
     nlohmann::json record;
-    if (!item.error.empty()) {
-      record = ErrorRecord(item);
-      ++errors;
+    record["id"] = item.id;
+    if (f.mode == Mode::kRestore) {
+      record["text"] = r.restored;
+      record["spans"] = r.span_count;
     } else {
-      decoder.DecodeDocument(item.text, &r);
-      record["id"] = item.id;
-      if (f.mode == Mode::kRestore) {
-        record["text"] = r.restored;
-        record["spans"] = r.span_count;
-      } else {
-        record["score"] = r.probability;
-        record["spun"] = r.spun;
-        record["words"] = r.words;
-        record["spans"] = SpansJson(r.spans);
-        record["restored"] = r.restored;
-      }
+      record["score"] = r.probability;
+      record["spun"] = r.spun;
+      record["words"] = r.words;
+      record["spans"] = SpansJson(r.spans);
+      record["restored"] = r.restored;
     }
-    if (Status s = out->Write(Dump(record) + "\n"); !s.ok()) return Fail(s, kExitFailure);
-  }
-  if (Status s = out->Commit(); !s.ok()) return Fail(s, kExitFailure);
-  if (errors > 0) {
-    std::fprintf(stderr, "unspin: %llu record(s) could not be processed; see their \"error\" fields\n",
-                 static_cast<unsigned long long>(errors));
-    return kExitPartial;
-  }
-  return kExitOk;
+    return record;
+  });
 }
 
 int RunDecode(const DecodeFlags& f) {

@@ -154,13 +154,15 @@ int RunEval(const EvalFlags& f) {
                               " and the same spun with profiles " + f.calibration_profiles + " at rates " + f.rates +
                               " (one each), seed " + std::to_string(f.seed);
     std::fprintf(stderr, "unspin: eval: fitting the calibration on %zu documents\n", calibration_docs->size());
-    Calibration c = FitCalibration(**model, *calibration_docs, *calibration_profiles, *rates, f.seed + 1, threads,
-                                   description);
-    ChannelParams channel = (*model)->channel();
-    channel.calibration = c;
+    ChannelParams channel = FitCalibration(**model, *calibration_docs, *calibration_profiles, *rates, f.seed + 1,
+                                           threads, description);
+    const Calibration& c = channel.calibration;
     (*model)->set_channel(channel);
     std::fprintf(stderr, "unspin: eval: calibration bias %.3f gain %.3f density %.3f length %.3f\n", c.bias, c.gain,
                  c.density, c.length);
+    std::fprintf(stderr, "unspin: eval: span model");
+    for (double w : channel.span_model.weights) std::fprintf(stderr, " %.3f", w);
+    std::fprintf(stderr, "\n");
     if (!f.write_channel.empty()) {
       if (Status s = channel.Save(f.write_channel); !s.ok()) return Fail(s, kExitFailure);
       std::fprintf(stderr, "unspin: eval: wrote %s\n", f.write_channel.c_str());

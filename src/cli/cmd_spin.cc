@@ -58,16 +58,7 @@ int SpinPlain(const Spinner& spinner, const SpinFlags& f, int fd, Output* out) {
     if (!more.ok()) return Fail(more.status(), kExitFailure);
     if (!*more) break;
     any = true;
-    if (size_t nul = FindNul(window); nul != std::string::npos) {
-      return Fail(InvalidInputError("input looks binary: NUL byte at byte offset " +
-                                    std::to_string(offset + nul)),
-                  kExitBadInput);
-    }
-    if (f.replace_invalid) {
-      window = ReplaceInvalidUtf8(window, nullptr);
-    } else if (Status s = ValidateUtf8(window, offset); !s.ok()) {
-      return Fail(s, kExitBadInput);
-    }
+    if (Status s = CheckTextWindow(&window, offset, f.replace_invalid); !s.ok()) return Fail(s, kExitBadInput);
     spinner.Spin(window, &rng, &result);
     if (Status s = out->Write(result.text); !s.ok()) return Fail(s, kExitFailure);
   }
@@ -77,42 +68,22 @@ int SpinPlain(const Spinner& spinner, const SpinFlags& f, int fd, Output* out) {
 }
 
 int SpinJsonl(const Spinner& spinner, const SpinFlags& f, int fd, Output* out) {
-  JsonlReader reader(fd, f.max_record_bytes, f.replace_invalid);
-  JsonlItem item;
   SpinResult result;
-  uint64_t errors = 0;
-  for (;;) {
-    auto more = reader.Next(&item);
-    if (!more.ok()) return Fail(more.status(), kExitFailure);
-    if (!*more) break;
+  return RunJsonlBatch(fd, f.max_record_bytes, f.replace_invalid, out, [&](const JsonlItem& item) {
+    // Each record's randomness depends on the seed and its id (or line),
+    // so a record spins the same in any batch.
+    std::string key = item.id.is_null() ? "line:" + std::to_string(item.line) : item.id.dump();
+    Rng rng = Rng::ForRecord(f.seed, key);
+    spinner.Spin(item.text, &rng, &result);
     nlohmann::json record;
-    if (!item.error.empty()) {
-      record = ErrorRecord(item);
-      ++errors;
-    } else {
-      // Each record's randomness depends on the seed and its id (or line),
-      // so a record spins the same in any batch.
-      std::string key = item.id.is_null() ? "line:" + std::to_string(item.line) : item.id.dump();
-      Rng rng = Rng::ForRecord(f.seed, key);
-      spinner.Spin(item.text, &rng, &result);
-      record["id"] = item.id;
-      record["text"] = result.text;
-      record["original"] = item.text;
-      record["swaps"] = SwapsJson(result);
-      record["words"] = result.words;
-      record["eligible"] = result.eligible;
-    }
-    std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    line += '\n';
-    if (Status s = out->Write(line); !s.ok()) return Fail(s, kExitFailure);
-  }
-  if (Status s = out->Commit(); !s.ok()) return Fail(s, kExitFailure);
-  if (errors > 0) {
-    std::fprintf(stderr, "unspin: %llu record(s) could not be processed; see their \"error\" fields\n",
-                 static_cast<unsigned long long>(errors));
-    return kExitPartial;
-  }
-  return kExitOk;
+    record["id"] = item.id;
+    record["text"] = result.text;
+    record["original"] = item.text;
+    record["swaps"] = SwapsJson(result);
+    record["words"] = result.words;
+    record["eligible"] = result.eligible;
+    return record;
+  });
 }
 
 int RunSpin(const SpinFlags& f) {

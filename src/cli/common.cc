@@ -11,6 +11,7 @@
 #include <cstdlib>
 
 #include "lm/lm_builder.h"
+#include "text/utf8.h"
 #include "util/file_io.h"
 
 namespace unspin::cli {
@@ -121,6 +122,46 @@ Result<int> OpenInput(const std::string& path) {
     return IoError(path + ": " + std::strerror(errno));
   }
   return fd;
+}
+
+Status CheckTextWindow(std::string* window, uint64_t offset, bool replace_invalid) {
+  if (size_t nul = FindNul(*window); nul != std::string::npos) {
+    return InvalidInputError("input looks binary: NUL byte at byte offset " + std::to_string(offset + nul));
+  }
+  if (replace_invalid) {
+    *window = ReplaceInvalidUtf8(*window, nullptr);
+    return OkStatus();
+  }
+  return ValidateUtf8(*window, offset);
+}
+
+int RunJsonlBatch(int fd, size_t max_record_bytes, bool replace_invalid, Output* out,
+                  const std::function<nlohmann::json(const JsonlItem&)>& make) {
+  JsonlReader reader(fd, max_record_bytes, replace_invalid);
+  JsonlItem item;
+  uint64_t errors = 0;
+  for (;;) {
+    auto more = reader.Next(&item);
+    if (!more.ok()) return Fail(more.status(), kExitFailure);
+    if (!*more) break;
+    nlohmann::json record;
+    if (!item.error.empty()) {
+      record = ErrorRecord(item);
+      ++errors;
+    } else {
+      record = make(item);
+    }
+    std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    line += '\n';
+    if (Status s = out->Write(line); !s.ok()) return Fail(s, kExitFailure);
+  }
+  if (Status s = out->Commit(); !s.ok()) return Fail(s, kExitFailure);
+  if (errors > 0) {
+    std::fprintf(stderr, "unspin: %llu record(s) could not be processed; see their \"error\" fields\n",
+                 static_cast<unsigned long long>(errors));
+    return kExitPartial;
+  }
+  return kExitOk;
 }
 
 int InputExitCode(const Status& status) {

@@ -3,6 +3,7 @@
 #define UNSPIN_CLI_COMMON_H_
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "decoder/decoder.h"
+#include "io/jsonl.h"
 #include "lexicon/lexicon.h"
 #include "lm/ngram_model.h"
 #include "util/file_io.h"
@@ -73,6 +75,18 @@ class Output {
   std::string path_, tmp_;
   std::FILE* file_ = nullptr;
 };
+
+// Checks a window of plain-text input (at byte `offset` of the stream): a
+// NUL byte means binary input; invalid UTF-8 is an error, or is replaced
+// with U+FFFD when `replace_invalid`. Errors are kInvalidInput.
+Status CheckTextWindow(std::string* window, uint64_t offset, bool replace_invalid);
+
+// The JSONL batch loop every --jsonl command shares: one output line per
+// input record, in order; `make` turns a good record into its result, a
+// bad record becomes an error record. Returns the exit code (kExitPartial
+// if any record was an error).
+int RunJsonlBatch(int fd, size_t max_record_bytes, bool replace_invalid, Output* out,
+                  const std::function<nlohmann::json(const JsonlItem&)>& make);
 
 // A file descriptor for "-" (standard input) or a path. Errors:
 // kInvalidArgument for a directory, kNotFound, kIoError.

@@ -10,11 +10,26 @@ namespace {
 
 constexpr const char* kFormat = "unspin-channel";
 
-nlohmann::json FilterJson(const LexiconFilter& f) {
-  nlohmann::json sources = nlohmann::json::array(), relations = nlohmann::json::array();
+nlohmann::json SourcesJson(SourceMask mask) {
+  nlohmann::json sources = nlohmann::json::array();
   for (int i = 0; i < kSourceCount; ++i) {
-    if (f.sources & (1u << i)) sources.push_back(SourceName(static_cast<Source>(i)));
+    if (mask & (1u << i)) sources.push_back(SourceName(static_cast<Source>(i)));
   }
+  return sources;
+}
+
+Result<SourceMask> SourcesFromJson(const nlohmann::json& j) {
+  SourceMask mask = 0;
+  for (const auto& s : j) {
+    auto source = ParseSource(s.get<std::string>());
+    if (!source) return DataLossError("unknown lexicon source " + s.dump());
+    mask |= MaskOf(*source);
+  }
+  return mask;
+}
+
+nlohmann::json FilterJson(const LexiconFilter& f) {
+  nlohmann::json sources = SourcesJson(f.sources), relations = nlohmann::json::array();
   for (int i = 0; i < 4; ++i) {
     if (f.relations & (1u << i)) relations.push_back(RelationName(static_cast<Relation>(i)));
   }
@@ -23,13 +38,10 @@ nlohmann::json FilterJson(const LexiconFilter& f) {
 
 Result<LexiconFilter> FilterFromJson(const nlohmann::json& j) {
   LexiconFilter f;
-  f.sources = 0;
+  auto sources = SourcesFromJson(j.at("sources"));
+  if (!sources.ok()) return sources.status();
+  f.sources = *sources;
   f.relations = 0;
-  for (const auto& s : j.at("sources")) {
-    auto source = ParseSource(s.get<std::string>());
-    if (!source) return DataLossError("unknown lexicon source " + s.dump());
-    f.sources |= MaskOf(*source);
-  }
   for (const auto& r : j.at("relations")) {
     bool found = false;
     for (int i = 0; i < 4; ++i) {
@@ -52,12 +64,20 @@ double Calibration::Probability(double gain_per_word, double spans_per_word, uin
   return 1.0 / (1.0 + std::exp(-z));
 }
 
+double SpanModel::Probability(const SpanFeatures& f) const {
+  double z = weights[0];
+  for (int i = 0; i < kSpanFeatures; ++i) z += weights[static_cast<size_t>(i) + 1] * f[static_cast<size_t>(i)];
+  return 1.0 / (1.0 + std::exp(-z));
+}
+
 nlohmann::json ChannelParams::ToJson() const {
   nlohmann::json pairs = nlohmann::json::object();
   for (const auto& [key, value] : pair_log_q) pairs[key] = value;
   return {{"format", kFormat},
           {"version", kVersion},
           {"swap_rate", swap_rate},
+          {"rate_iterations", rate_iterations},
+          {"rate_prior_words", rate_prior_words},
           {"substitute_exponent", substitute_exponent},
           {"frequency_exponent", frequency_exponent},
           {"oov_log10", oov_log10},
@@ -70,12 +90,15 @@ nlohmann::json ChannelParams::ToJson() const {
           {"prefilter_delta", prefilter_delta},
           {"max_span_tokens", max_span_tokens},
           {"filter", FilterJson(filter)},
+          {"secondary_sources", SourcesJson(secondary_sources)},
+          {"secondary_log_q", secondary_log_q},
           {"calibration",
            {{"bias", calibration.bias},
             {"gain", calibration.gain},
             {"density", calibration.density},
             {"length", calibration.length},
             {"fitted_on", calibration.fitted_on}}},
+          {"span_model", {{"weights", span_model.weights}, {"fitted_on", span_model.fitted_on}}},
           {"adapted_on", adapted_on},
           {"unseen_pair_log_q", unseen_pair_log_q},
           {"pair_log_q", pairs}};
@@ -95,6 +118,8 @@ Result<ChannelParams> ChannelParams::FromJson(const nlohmann::json& j) {
   ChannelParams p;
   try {
     p.swap_rate = j.at("swap_rate").get<double>();
+    p.rate_iterations = j.at("rate_iterations").get<int>();
+    p.rate_prior_words = j.at("rate_prior_words").get<double>();
     p.substitute_exponent = j.at("substitute_exponent").get<double>();
     p.frequency_exponent = j.at("frequency_exponent").get<double>();
     p.oov_log10 = j.at("oov_log10").get<double>();
@@ -109,12 +134,24 @@ Result<ChannelParams> ChannelParams::FromJson(const nlohmann::json& j) {
     auto filter = FilterFromJson(j.at("filter"));
     if (!filter.ok()) return filter.status();
     p.filter = *filter;
+    auto secondary = SourcesFromJson(j.at("secondary_sources"));
+    if (!secondary.ok()) return secondary.status();
+    p.secondary_sources = *secondary;
+    p.secondary_log_q = j.at("secondary_log_q").get<double>();
     const auto& c = j.at("calibration");
     p.calibration.bias = c.at("bias").get<double>();
     p.calibration.gain = c.at("gain").get<double>();
     p.calibration.density = c.at("density").get<double>();
     p.calibration.length = c.at("length").get<double>();
     p.calibration.fitted_on = c.at("fitted_on").get<std::string>();
+    const auto& sm = j.at("span_model");
+    const auto& weights = sm.at("weights");
+    if (!weights.is_array() || weights.size() != p.span_model.weights.size()) {
+      return DataLossError("channel file: span_model.weights must have " +
+                           std::to_string(p.span_model.weights.size()) + " numbers");
+    }
+    for (size_t i = 0; i < weights.size(); ++i) p.span_model.weights[i] = weights[i].get<double>();
+    p.span_model.fitted_on = sm.at("fitted_on").get<std::string>();
     p.adapted_on = j.at("adapted_on").get<std::string>();
     p.unseen_pair_log_q = j.at("unseen_pair_log_q").get<float>();
     for (const auto& [key, value] : j.at("pair_log_q").items()) p.pair_log_q[key] = value.get<float>();
@@ -126,6 +163,9 @@ Result<ChannelParams> ChannelParams::FromJson(const nlohmann::json& j) {
     return DataLossError("channel file: thresholds must be in [0, 1]");
   }
   if (p.beam < 1 || p.beam > 1024) return DataLossError("channel file: beam must be in 1..1024");
+  if (p.rate_iterations < 0 || p.rate_iterations > 10 || !(p.rate_prior_words > 0)) {
+    return DataLossError("channel file: rate_iterations must be in 0..10 and rate_prior_words positive");
+  }
   if (!(p.beam_delta > 0) || !(p.prefilter_delta > 0)) {
     return DataLossError("channel file: beam_delta and prefilter_delta must be positive");
   }

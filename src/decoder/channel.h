@@ -13,6 +13,7 @@
 #ifndef UNSPIN_DECODER_CHANNEL_H_
 #define UNSPIN_DECODER_CHANNEL_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -28,7 +29,8 @@ namespace unspin {
 // Logistic calibration of the document score:
 // P(spun) = 1 / (1 + exp(-(bias + gain * g + density * d + length * ln(words))))
 // where g is the decoder's log-likelihood gain per word (natural log) and d
-// the flagged spans per word.
+// the expected number of swapped spans (the span model's probabilities,
+// summed) per word.
 struct Calibration {
   double bias = -4.0;
   double gain = 40.0;
@@ -38,10 +40,33 @@ struct Calibration {
   double Probability(double gain_per_word, double spans_per_word, uint64_t words) const;
 };
 
+// Which candidate spans are swaps: a logistic model over what the lattice
+// says of a span. Features, in order:
+//   0 logit of the span's posterior of having been swapped
+//   1 logit of the chosen original's share of that posterior
+//   2 ln unigram probability of the observed words (mean per word)
+//   3 ln unigram probability of the original's words (mean per word)
+//   4 ln q(observed | original)
+//   5 1 if the span starts with a capital inside a sentence (a name?)
+//   6 words in the span, less one
+// The unfitted model uses the posterior alone.
+constexpr int kSpanFeatures = 7;
+using SpanFeatures = std::array<float, kSpanFeatures>;
+struct SpanModel {
+  std::array<double, kSpanFeatures + 1> weights = {0, 1, 0, 0, 0, 0, 0, 0};  // bias first
+  std::string fitted_on;
+  double Probability(const SpanFeatures& f) const;
+};
+
 struct ChannelParams {
   static constexpr int kVersion = 1;
 
   double swap_rate = 0.15;           // rho
+  // Re-estimations of rho for each document (EM steps, each one more
+  // decoding), with swap_rate as a prior worth rate_prior_words eligible
+  // words; 0 decodes every document with swap_rate.
+  int rate_iterations = 0;
+  double rate_prior_words = 20;
   double substitute_exponent = 1.0;  // beta
   // gamma: a swap's weight is multiplied by (P(observed) / P(original))^gamma
   // on unigram probabilities, to temper the LM's preference for frequent
@@ -69,7 +94,13 @@ struct ChannelParams {
   double prefilter_delta = 6;
   int max_span_tokens = 3;
   LexiconFilter filter;  // the senses the decoder draws originals from
+  // Sources whose originals are used only where `filter`'s offer nothing
+  // the same, with ln q lowered by secondary_log_q (Moby's groups are
+  // topical: offering all of them beside the others costs accuracy).
+  SourceMask secondary_sources = 0;
+  double secondary_log_q = 0;
   Calibration calibration;
+  SpanModel span_model;
   // Learnt ln q(substitute | original), keyed "original lemma\tsubstitute
   // as observed" (lower case). For the other substitutes of an original EM
   // saw, the default ln q plus the entry "original lemma\t*"; for originals

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "lexicon/inflect.h"
 #include "text/chunker.h"
@@ -35,6 +36,8 @@ constexpr size_t kMaxSentenceWords = 200;
 constexpr size_t kMaxCachedPhrases = 200000;
 // Swap evidence below this posterior is not worth reporting to EM.
 constexpr double kMinEvidence = 0.01;
+// The best path's swaps with less posterior are not candidate spans.
+constexpr double kMinSpanPosterior = 0.05;
 
 // Bytes of a possessive ending: "'s" or "’s", or the apostrophe of "s'".
 uint32_t PossessiveBytes(std::string_view w) {
@@ -62,9 +65,11 @@ double LogAdd(double a, double b) {
 struct Candidate {
   std::string text;            // re-inflected, lower case (or the lexicon's display casing)
   uint32_t original = 0;       // lexicon id of the original's lemma, for EM
+  float unigram = 0;           // ln unigram probability of its words, mean per word
+  float observed_unigram = 0;  // the same of the observed phrase
   std::vector<uint32_t> lm;    // its words' LM ids (all known)
   float log_q = 0;             // ln q(observed | original)
-  float weight = 0;            // ln P(observed | original) as the lattice uses it
+  float weight = 0;            // ln P(observed | original) as the lattice uses it, less ln rho
 };
 
 // An original in one inflection, spelt out and looked up in the LM once.
@@ -114,10 +119,17 @@ struct Decoder::Impl {
   const Model& model;
   ChannelParams channel;
   double log_rho = 0, log_keep = 0;
+  // ln of this document's swap rate over the channel's (see Decode):
+  // added to every swap weight, which the caches hold without it.
+  double rho_shift = 0;
+  bool keep_candidates = false;
 
   std::unordered_map<std::string, std::vector<Candidate>> candidates;
   std::unordered_map<uint64_t, Realized> realized;
-  std::vector<OriginalReading> readings;
+  std::vector<OriginalReading> readings, secondary_readings;
+  // The filter with the secondary sources instead of the primary ones, and
+  // with both (what counts for eligibility and q's denominator).
+  LexiconFilter secondary, all_sources;
   // Per lexicon id: 0 unknown, 1 no substitutes, 2 has substitutes.
   std::vector<uint8_t> eligible;
   // ln q by original lexicon id; NaN until computed.
@@ -149,6 +161,10 @@ struct Decoder::Impl {
   void SetChannel(const ChannelParams& c) {
     channel = c;
     log_rho = std::log(c.swap_rate);
+    secondary = c.filter;
+    secondary.sources = static_cast<SourceMask>(c.secondary_sources & ~c.filter.sources);
+    all_sources = c.filter;
+    all_sources.sources = static_cast<SourceMask>(c.filter.sources | c.secondary_sources);
     log_keep = std::log1p(-c.swap_rate);
     candidates.clear();
     realized.clear();
@@ -159,11 +175,11 @@ struct Decoder::Impl {
     if (id == Lexicon::kNone) return false;
     if (eligible[id] == 0) {
       const Lexicon& lex = model.lexicon();
-      bool yes = lex.HasSubstitutes(id, channel.filter);
+      bool yes = lex.HasSubstitutes(id, all_sources);
       if (!yes) {
         std::vector<Lexicon::Analysis> analyses;
         lex.Analyses(id, &analyses);
-        for (const auto& a : analyses) yes |= lex.HasSubstitutes(a.lemma, channel.filter);
+        for (const auto& a : analyses) yes |= lex.HasSubstitutes(a.lemma, all_sources);
       }
       eligible[id] = yes ? 2 : 1;
     }
@@ -184,7 +200,7 @@ struct Decoder::Impl {
     float& q = default_log_q[original];
     if (std::isnan(q)) {
       std::vector<uint32_t> subs;
-      model.lexicon().Substitutes(original, channel.filter, &subs);
+      model.lexicon().Substitutes(original, all_sources, &subs);
       q = static_cast<float>(-channel.substitute_exponent * std::log(std::max<size_t>(subs.size(), 1)));
     }
     return q;
@@ -228,11 +244,23 @@ struct Decoder::Impl {
     std::vector<Candidate> list;
     std::vector<double> unigrams;
     std::unordered_map<std::string_view, size_t> index_of_text;
+    // Originals from the primary sources, then those only the secondary
+    // sources (noisier thesauri) offer, which pay secondary_log_q.
     OriginalReadings(model.lexicon(), phrase, channel.filter, &readings);
-    for (const OriginalReading& reading : readings) {
+    const size_t primary = readings.size();
+    if (secondary.sources != 0) {
+      OriginalReadings(model.lexicon(), phrase, secondary, &secondary_readings);
+      std::unordered_set<uint64_t> seen;
+      for (const OriginalReading& r : readings) seen.insert(uint64_t{r.original} * kInflectionCount + static_cast<uint64_t>(r.tag));
+      for (const OriginalReading& r : secondary_readings) {
+        if (!seen.contains(uint64_t{r.original} * kInflectionCount + static_cast<uint64_t>(r.tag))) readings.push_back(r);
+      }
+    }
+    for (size_t ri = 0; ri < readings.size(); ++ri) {
+      const OriginalReading& reading = readings[ri];
       const Realized& z = Realize(reading.original, reading.tag);
       if (z.lm.empty() || z.text == key) continue;
-      const float log_q = QFor(reading.original);
+      const float log_q = QFor(reading.original) + (ri < primary ? 0.0f : static_cast<float>(channel.secondary_log_q));
       if (auto seen = index_of_text.find(z.text); seen != index_of_text.end()) {
         Candidate& first = list[seen->second];
         first.log_q = std::max(first.log_q, log_q);
@@ -256,8 +284,10 @@ struct Decoder::Impl {
     for (const std::string& w : phrase) observed_unigram += Unigram(lm.Vocab(w));
     std::vector<double> prior(list.size());
     for (size_t c = 0; c < list.size(); ++c) {
-      list[c].weight = static_cast<float>(log_rho + list[c].log_q +
+      list[c].weight = static_cast<float>(list[c].log_q +
                                           channel.frequency_exponent * (observed_unigram - unigrams[c]));
+      list[c].unigram = static_cast<float>(unigrams[c] / static_cast<double>(list[c].lm.size()));
+      list[c].observed_unigram = static_cast<float>(observed_unigram / static_cast<double>(phrase.size()));
       prior[c] = list[c].weight + Unigram(list[c].lm[0]);
     }
     // Only the likeliest few originals enter the lattice, judged without
@@ -359,7 +389,7 @@ struct Decoder::Impl {
     batch_out.resize(list.size());
     lm.ScoreBatch(batch_in.data(), batch_words.data(), list.size(), batch_scores.data(), batch_out.data());
     gains.resize(list.size());
-    for (size_t c = 0; c < list.size(); ++c) gains[c] = list[c].weight + batch_scores[c] * kLn10;
+    for (size_t c = 0; c < list.size(); ++c) gains[c] = list[c].weight + batch_scores[c] * kLn10;  // rho is common
     std::nth_element(selected.begin(), selected.begin() + static_cast<std::ptrdiff_t>(keep), selected.end(),
                      [&](const Candidate* a, const Candidate* b) { return gains[a - list.data()] > gains[b - list.data()]; });
     selected.resize(keep);
@@ -381,7 +411,7 @@ struct Decoder::Impl {
     states.assign(count, plain_states[i]);
     size_t longest = 0;
     for (size_t c = 0; c < count; ++c) {
-      gains[c] = list[c]->weight;
+      gains[c] = log_rho + rho_shift + list[c]->weight;
       longest = std::max(longest, list[c]->lm.size());
     }
     // The word candidate c reads at step k (after its own words come the
@@ -467,7 +497,7 @@ struct Decoder::Impl {
           if (gains[ci] < -channel.prefilter_delta) continue;
           arcs_at[i].push_back(static_cast<uint32_t>(arcs.size()));
           arcs.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(i + len), &c, 0,
-                          c.weight});
+                          static_cast<float>(log_rho + rho_shift + c.weight)});
         }
       }
     }
@@ -593,9 +623,22 @@ struct Decoder::Impl {
       for (uint32_t other : arcs_at[arc.begin]) {
         if (arcs[other].candidate != nullptr && arcs[other].end == arc.end) span_posterior += arc_posterior[other];
       }
-      if (span_posterior < channel.flag_threshold) continue;
-      AddSpan(text, first + arc.begin, first + arc.end, *arc.candidate, std::min(1.0, span_posterior),
-              std::min(1.0, arc_posterior[static_cast<size_t>(*it)]), out);
+      if (span_posterior < kMinSpanPosterior) continue;
+      span_posterior = std::min(span_posterior, 1.0);
+      const double share = std::min(1.0, arc_posterior[static_cast<size_t>(*it)] / span_posterior);
+      auto logit = [](double p) {
+        p = std::clamp(p, 1e-4, 1 - 1e-4);
+        return static_cast<float>(std::log(p / (1 - p)));
+      };
+      const Word& w = words[first + arc.begin];
+      const SpanFeatures features = {logit(span_posterior),
+                                     logit(share),
+                                     arc.candidate->observed_unigram,
+                                     arc.candidate->unigram,
+                                     arc.candidate->log_q,
+                                     w.casing != Casing::kLower && !w.sentence_start ? 1.0f : 0.0f,
+                                     static_cast<float>(arc.end - arc.begin - 1)};
+      AddSpan(text, first + arc.begin, first + arc.end, *arc.candidate, span_posterior, share, features, out);
     }
   }
 
@@ -620,7 +663,7 @@ struct Decoder::Impl {
   }
 
   void AddSpan(std::string_view text, size_t first_word, size_t end_word, const Candidate& c, double confidence,
-               double original_confidence, DecodeResult* out) {
+               double original_share, const SpanFeatures& features, DecodeResult* out) {
     const Word& last = words[end_word - 1];
     uint32_t begin = words[first_word].begin;
     std::string original = CaseLike(first_word, end_word, c.text);
@@ -648,7 +691,8 @@ struct Decoder::Impl {
     span.text = std::string(text.substr(begin, last.end - begin));
     span.original = original;
     span.confidence = confidence;
-    span.original_confidence = original_confidence;
+    span.original_confidence = original_share;
+    span.features = features;
     out->spans.push_back(std::move(span));
   }
 
@@ -669,20 +713,50 @@ Decoder::~Decoder() = default;
 
 const ChannelParams& Decoder::channel() const { return impl_->channel; }
 void Decoder::set_channel(const ChannelParams& channel) { impl_->SetChannel(channel); }
+void Decoder::set_keep_candidates(bool keep) { impl_->keep_candidates = keep; }
 
 void Decoder::Decode(std::string_view text, DecodeResult* out, std::vector<SwapEvidence>* swaps) {
-  *out = DecodeResult();
   Impl& d = *impl_;
   d.ReadWords(text);
-  for (size_t first = 0; first < d.words.size();) {
-    size_t last = first + 1;
-    while (last < d.words.size() && !d.words[last].sentence_start && last - first < kMaxSentenceWords) ++last;
-    d.DecodeSentence(text, first, last, out, swaps);
-    first = last;
+  uint64_t eligible = 0;
+  for (const Word& w : d.words) eligible += w.keep < 0;
+  auto decode_all = [&](std::vector<SwapEvidence>* evidence) {
+    *out = DecodeResult();
+    for (size_t first = 0; first < d.words.size();) {
+      size_t last = first + 1;
+      while (last < d.words.size() && !d.words[last].sentence_start && last - first < kMaxSentenceWords) ++last;
+      d.DecodeSentence(text, first, last, out, evidence);
+      first = last;
+    }
+  };
+  // The document's own swap rate, by EM: a clean document's expected swaps
+  // are few, a heavily spun one's many. The channel's rate is a prior worth
+  // rate_prior_words words.
+  const int iterations = eligible > 0 ? d.channel.rate_iterations : 0;
+  d.rho_shift = 0;
+  decode_all(iterations > 0 ? nullptr : swaps);
+  for (int it = 0; it < iterations; ++it) {
+    const double a = d.channel.rate_prior_words;
+    const double rho = std::clamp((out->expected_swaps + a * d.channel.swap_rate) / (static_cast<double>(eligible) + a),
+                                  0.005, 0.6);
+    d.rho_shift = std::log(rho) - d.log_rho;
+    const float keep = static_cast<float>(std::log1p(-rho));
+    for (Word& w : d.words) {
+      if (w.keep < 0) w.keep = keep;
+    }
+    decode_all(it + 1 == iterations ? swaps : nullptr);
   }
   out->words = d.words.size();
-  for (const Word& w : d.words) out->eligible_words += w.keep < 0;
-  out->raw_span_count = out->spans.size();
+  out->eligible_words = eligible;
+  // The span model turns each candidate span's lattice figures into
+  // P(swapped | spun); their sum is the document's expected swaps.
+  for (RestoredSpan& span : out->spans) {
+    const double p = d.channel.span_model.Probability(span.features);
+    span.original_confidence *= p;  // held the original's share until now
+    span.confidence = p;
+    out->span_mass += p;
+  }
+  if (d.keep_candidates) out->candidate_spans = out->spans;
   out->probability = d.channel.calibration.Probability(out->GainPerWord(), out->SpansPerWord(), out->words);
   out->spun = out->probability >= d.channel.spun_threshold;
   // A span's confidence is P(swapped | spun) * P(spun): swaps the lattice
@@ -694,7 +768,9 @@ void Decoder::Decode(std::string_view text, DecodeResult* out, std::vector<SwapE
     span.original_confidence *= out->probability;
     return span.confidence < d.channel.flag_threshold;
   });
-  for (const RestoredSpan& span : out->spans) edits.push_back({static_cast<uint32_t>(span.begin), static_cast<uint32_t>(span.end), span.original});
+  for (const RestoredSpan& span : out->spans) {
+    edits.push_back({static_cast<uint32_t>(span.begin), static_cast<uint32_t>(span.end), span.original});
+  }
   out->span_count = out->spans.size();
   out->restored = ApplyEdits(text, edits);
 }
@@ -723,7 +799,7 @@ void AddDocumentFigures(const DecodeResult& part, const ChannelParams& channel, 
   total->words += part.words;
   total->eligible_words += part.eligible_words;
   total->span_count += part.span_count;
-  total->raw_span_count += part.raw_span_count;
+  total->span_mass += part.span_mass;
   total->best_log_likelihood += part.best_log_likelihood;
   total->plain_log_likelihood += part.plain_log_likelihood;
   total->lm_log_likelihood += part.lm_log_likelihood;

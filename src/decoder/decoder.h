@@ -54,9 +54,10 @@ struct RestoredSpan {
   uint64_t begin = 0, end = 0;  // bytes of the observed text
   std::string text;             // the observed text of the span
   std::string original;         // the most likely original, cased as the text
-  // Posterior that the span was swapped, times the document's P(spun).
+  // P(the span was swapped) by the span model, times the document's P(spun).
   double confidence = 0;
   double original_confidence = 0;  // the same for this very original
+  SpanFeatures features = {};      // what the span model saw
 };
 
 struct DecodeResult {
@@ -65,10 +66,13 @@ struct DecodeResult {
   uint64_t words = 0;               // word and number tokens
   uint64_t eligible_words = 0;      // words the lexicon has substitutes for
   uint64_t span_count = 0;          // spans.size(), or the sum over windows
-  // Spans the best path swaps with posterior >= flag_threshold before the
-  // document's own probability is taken into account: a feature of the
+  // The span model's probabilities of the candidate spans, summed, before
+  // the document's own probability is taken into account: a feature of the
   // document score.
-  uint64_t raw_span_count = 0;
+  double span_mass = 0;
+  // With Decoder::set_keep_candidates, every candidate span (the best path's
+  // swaps with some posterior), before the document's probability gates them.
+  std::vector<RestoredSpan> candidate_spans;
   // Natural-log likelihoods: the best explanation with swaps allowed
   // (Viterbi), and the best with every word kept.
   double best_log_likelihood = 0;
@@ -85,7 +89,7 @@ struct DecodeResult {
   double GainPerWord() const {
     return words == 0 ? 0 : std::max(0.0, best_log_likelihood - plain_log_likelihood) / words;
   }
-  double SpansPerWord() const { return words == 0 ? 0 : static_cast<double>(raw_span_count) / words; }
+  double SpansPerWord() const { return words == 0 ? 0 : span_mass / static_cast<double>(words); }
 };
 
 // Evidence of a channel's use, for EM: each candidate swap with its
@@ -118,6 +122,9 @@ class Decoder {
   // The channel in use (the model's, unless replaced).
   const ChannelParams& channel() const;
   void set_channel(const ChannelParams& channel);
+  // Also report every candidate span (DecodeResult::candidate_spans), as
+  // fitting the span model needs.
+  void set_keep_candidates(bool keep);
 
  private:
   struct Impl;

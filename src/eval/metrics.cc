@@ -28,52 +28,51 @@ double TprAtFpr(std::vector<double> negatives, const std::vector<double>& positi
   return static_cast<double>(above) / static_cast<double>(positives.size());
 }
 
-std::array<double, 4> FitLogistic(const std::vector<std::array<double, 3>>& x, const std::vector<int>& y, double l2) {
-  constexpr int kDim = 4;
-  std::array<double, kDim> w{};
+std::vector<double> FitLogistic(const std::vector<std::vector<double>>& x, const std::vector<int>& y, double l2) {
+  const size_t dim = (x.empty() ? 0 : x[0].size()) + 1;
+  std::vector<double> w(dim, 0.0), grad(dim), xi(dim);
+  std::vector<std::vector<double>> m(dim, std::vector<double>(dim + 1));
+  const double n = static_cast<double>(std::max<size_t>(x.size(), 1));
   for (int iteration = 0; iteration < 100; ++iteration) {
-    double grad[kDim] = {}, hess[kDim][kDim] = {};
+    std::fill(grad.begin(), grad.end(), 0.0);
+    for (auto& row : m) std::fill(row.begin(), row.end(), 0.0);
     for (size_t i = 0; i < x.size(); ++i) {
-      const double xi[kDim] = {1, x[i][0], x[i][1], x[i][2]};
+      xi[0] = 1;
+      for (size_t k = 1; k < dim; ++k) xi[k] = x[i][k - 1];
       double z = 0;
-      for (int k = 0; k < kDim; ++k) z += w[k] * xi[k];
+      for (size_t k = 0; k < dim; ++k) z += w[k] * xi[k];
       const double p = 1 / (1 + std::exp(-z));
-      for (int a = 0; a < kDim; ++a) {
+      for (size_t a = 0; a < dim; ++a) {
         grad[a] += (p - y[i]) * xi[a];
-        for (int b = 0; b < kDim; ++b) hess[a][b] += p * (1 - p) * xi[a] * xi[b];
+        for (size_t b = 0; b < dim; ++b) m[a][b] += p * (1 - p) * xi[a] * xi[b];
       }
     }
-    const double n = static_cast<double>(std::max<size_t>(x.size(), 1));
-    for (int a = 0; a < kDim; ++a) {
+    for (size_t a = 0; a < dim; ++a) {
       grad[a] /= n;
-      for (int b = 0; b < kDim; ++b) hess[a][b] /= n;
+      for (size_t b = 0; b < dim; ++b) m[a][b] /= n;
       if (a > 0) {
         grad[a] += l2 * w[a];
-        hess[a][a] += l2;
+        m[a][a] += l2;
       }
-      hess[a][a] += 1e-9;
+      m[a][a] += 1e-9;
+      m[a][dim] = grad[a];
     }
-    // Solve hess * step = grad by Gaussian elimination with partial pivoting.
-    double m[kDim][kDim + 1];
-    for (int a = 0; a < kDim; ++a) {
-      for (int b = 0; b < kDim; ++b) m[a][b] = hess[a][b];
-      m[a][kDim] = grad[a];
-    }
-    for (int c = 0; c < kDim; ++c) {
-      int pivot = c;
-      for (int r = c + 1; r < kDim; ++r) {
+    // Solve (Hessian) * step = gradient by Gauss-Jordan with partial pivoting.
+    for (size_t c = 0; c < dim; ++c) {
+      size_t pivot = c;
+      for (size_t r = c + 1; r < dim; ++r) {
         if (std::fabs(m[r][c]) > std::fabs(m[pivot][c])) pivot = r;
       }
-      for (int k = 0; k <= kDim; ++k) std::swap(m[c][k], m[pivot][k]);
-      for (int r = 0; r < kDim; ++r) {
+      std::swap(m[c], m[pivot]);
+      for (size_t r = 0; r < dim; ++r) {
         if (r == c) continue;
         const double f = m[r][c] / m[c][c];
-        for (int k = c; k <= kDim; ++k) m[r][k] -= f * m[c][k];
+        for (size_t k = c; k <= dim; ++k) m[r][k] -= f * m[c][k];
       }
     }
     double change = 0;
-    for (int a = 0; a < kDim; ++a) {
-      const double step = m[a][kDim] / m[a][a];
+    for (size_t a = 0; a < dim; ++a) {
+      const double step = m[a][dim] / m[a][a];
       w[a] -= step;
       change = std::max(change, std::fabs(step));
     }

@@ -3,7 +3,6 @@
 #ifndef UNSPIN_EVAL_METRICS_H_
 #define UNSPIN_EVAL_METRICS_H_
 
-#include <array>
 #include <vector>
 
 namespace unspin {
@@ -18,10 +17,10 @@ double Auroc(std::vector<double> negatives, std::vector<double> positives);
 double TprAtFpr(std::vector<double> negatives, const std::vector<double>& positives, double fpr);
 
 // Logistic regression by Newton's method with a small L2 penalty (not on
-// the bias): weights w with P(y = 1 | x) = 1 / (1 + exp(-(w0 + w . x))).
-// Returns {w0, w1, w2, w3}.
-std::array<double, 4> FitLogistic(const std::vector<std::array<double, 3>>& x, const std::vector<int>& y,
-                                  double l2 = 1e-3);
+// the bias): weights w with P(y = 1 | x) = 1 / (1 + exp(-(w0 + w1 x1 + ...))).
+// Every row of `x` has the same length d; returns d + 1 weights.
+std::vector<double> FitLogistic(const std::vector<std::vector<double>>& x, const std::vector<int>& y,
+                                double l2 = 1e-3);
 
 }  // namespace unspin
 

@@ -142,12 +142,17 @@ QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& tes
 
   for (const DecoderLexicon& lex : o.decoders) {
     ChannelParams channel = model.channel();
-    channel.filter.sources = lex.sources;
+    // The variant's sources, each primary or secondary as in the model.
+    const SourceMask secondary = model.channel().secondary_sources;
+    channel.filter.sources = static_cast<SourceMask>(lex.sources & ~secondary);
+    channel.secondary_sources = static_cast<SourceMask>(lex.sources & secondary);
     std::vector<std::unique_ptr<Decoder>> decoders;
     for (int t = 0; t < threads; ++t) {
       decoders.push_back(std::make_unique<Decoder>(model));
       decoders.back()->set_channel(channel);
     }
+    LexiconFilter reach = channel.filter;  // what the decoder can offer at all
+    reach.sources = lex.sources;
 
     // Clean documents: the negatives, and the words wrongly changed.
     std::vector<double> clean_scores(test.size()), clean_baseline(test.size());
@@ -199,7 +204,7 @@ QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& tes
           DecodeResult r;
           decoders[static_cast<size_t>(t)]->DecodeDocument(spun.text, &r);
           std::vector<OriginalCandidate> scratch;
-          stats[i] = ScoreSpunDoc(spun, r, model.lexicon(), channel.filter, &scratch);
+          stats[i] = ScoreSpunDoc(spun, r, model.lexicon(), reach, &scratch);
           stats[i].score = DocumentScore(r, calibration);
           stats[i].flagged = r.spun;
           work_done.fetch_add(1);
@@ -247,15 +252,15 @@ QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& tes
   return report;
 }
 
-Calibration FitCalibration(const Model& model, const std::vector<EvalDoc>& docs,
-                           const std::vector<std::string>& profiles, const std::vector<double>& rates, uint64_t seed,
-                           int threads, const std::string& description) {
+ChannelParams FitCalibration(const Model& model, const std::vector<EvalDoc>& docs,
+                             const std::vector<std::string>& profiles, const std::vector<double>& rates, uint64_t seed,
+                             int threads, const std::string& description) {
   threads = std::max(1, threads);
   std::vector<std::unique_ptr<Decoder>> decoders;
-  for (int t = 0; t < threads; ++t) decoders.push_back(std::make_unique<Decoder>(model));
-  // Each document twice: clean, and spun with one (profile, rate) in turn.
-  std::vector<std::array<double, 3>> x(docs.size() * 2);
-  std::vector<int> y(docs.size() * 2);
+  for (int t = 0; t < threads; ++t) {
+    decoders.push_back(std::make_unique<Decoder>(model));
+    decoders.back()->set_keep_candidates(true);
+  }
   std::vector<std::unique_ptr<Spinner>> spinners;
   for (const std::string& name : profiles) {
     auto profile = FindProfile(name);
@@ -267,29 +272,67 @@ Calibration FitCalibration(const Model& model, const std::vector<EvalDoc>& docs,
       spinners.push_back(std::make_unique<Spinner>(model.lexicon(), so));
     }
   }
+  // Each document twice: clean, and spun with one (profile, rate) in turn.
+  struct Example {
+    double gain = 0;
+    uint64_t words = 0;
+    std::vector<SpanFeatures> spans;
+    std::vector<int> span_labels;
+    int label = 0;
+  };
+  std::vector<Example> examples(docs.size() * 2);
   ParallelFor(docs.size() * 2, threads, nullptr, [&](int t, size_t k) {
     const EvalDoc& doc = docs[k / 2];
+    Example& e = examples[k];
     DecodeResult r;
+    SpinResult spun;
     if (k % 2 == 0 || spinners.empty()) {
       decoders[static_cast<size_t>(t)]->DecodeDocument(doc.text, &r);
-      y[k] = 0;
     } else {
       Rng rng = Rng::ForRecord(seed, doc.id);
-      SpinResult spun;
       spinners[(k / 2) % spinners.size()]->Spin(doc.text, &rng, &spun);
       decoders[static_cast<size_t>(t)]->DecodeDocument(spun.text, &r);
-      y[k] = 1;
+      e.label = 1;
     }
-    x[k] = {r.GainPerWord(), r.SpansPerWord(), std::log(static_cast<double>(std::max<uint64_t>(r.words, 1)))};
+    e.gain = r.GainPerWord();
+    e.words = r.words;
+    for (const RestoredSpan& c : r.candidate_spans) {
+      bool swapped = false;
+      for (const SpinSwap& swap : spun.swaps) swapped |= Overlaps(c.begin, c.end, swap.spun_begin, swap.spun_end);
+      e.spans.push_back(c.features);
+      e.span_labels.push_back(swapped);
+    }
   });
-  std::array<double, 4> w = FitLogistic(x, y);
-  Calibration c;
-  c.bias = w[0];
-  c.gain = w[1];
-  c.density = w[2];
-  c.length = w[3];
-  c.fitted_on = description;
-  return c;
+  ChannelParams channel = model.channel();
+  // The span model: is a candidate span a swap?
+  std::vector<std::vector<double>> x;
+  std::vector<int> y;
+  for (const Example& e : examples) {
+    for (size_t i = 0; i < e.spans.size(); ++i) {
+      x.emplace_back(e.spans[i].begin(), e.spans[i].end());
+      y.push_back(e.span_labels[i]);
+    }
+  }
+  std::vector<double> w = FitLogistic(x, y);
+  for (size_t i = 0; i < channel.span_model.weights.size() && i < w.size(); ++i) channel.span_model.weights[i] = w[i];
+  channel.span_model.fitted_on = description + "; " + std::to_string(x.size()) + " candidate spans";
+  // The document score, with the fitted span model's expected swaps.
+  x.clear();
+  y.clear();
+  for (const Example& e : examples) {
+    double mass = 0;
+    for (const SpanFeatures& f : e.spans) mass += channel.span_model.Probability(f);
+    const double words = static_cast<double>(std::max<uint64_t>(e.words, 1));
+    x.push_back({e.gain, mass / words, std::log(words)});
+    y.push_back(e.label);
+  }
+  w = FitLogistic(x, y);
+  channel.calibration.bias = w[0];
+  channel.calibration.gain = w[1];
+  channel.calibration.density = w[2];
+  channel.calibration.length = w[3];
+  channel.calibration.fitted_on = description;
+  return channel;
 }
 
 namespace {

@@ -74,9 +74,10 @@ struct QualityReport {
 
 QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& test, const QualityEvalOptions& options);
 
-// Fits the model channel's calibration on `docs`: each clean, and spun with
-// the profiles and rates in turn. `description` goes into fitted_on.
-Calibration FitCalibration(const Model& model, const std::vector<EvalDoc>& docs,
+// The model's channel with its span model and document calibration fitted
+// on `docs`: each clean, and spun with the profiles and rates in turn.
+// `description` goes into fitted_on.
+ChannelParams FitCalibration(const Model& model, const std::vector<EvalDoc>& docs,
                            const std::vector<std::string>& profiles, const std::vector<double>& rates, uint64_t seed,
                            int threads, const std::string& description);
 

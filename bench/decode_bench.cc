@@ -1,0 +1,148 @@
+// Decoder benchmarks on Brown test documents of about 1,000 words, spun
+// with the phrase profile at rate 0.2, beside the perplexity baseline
+// (the language model scoring the same documents' sentences) in the same
+// run. Per-document latencies give p50 and p99 counters.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "decoder/decoder.h"
+#include "lm/lm_text.h"
+#include "spin/profile.h"
+#include "spin/spinner.h"
+
+namespace unspin {
+namespace {
+
+const Model& DefaultModel() {
+  static Model* model = [] {
+    auto m = Model::Open(UNSPIN_DEFAULT_MODEL);
+    if (!m.ok()) {
+      std::fprintf(stderr, "%s (run ./build.sh first)\n", m.status().message().c_str());
+      std::exit(1);
+    }
+    return m->release();
+  }();
+  return *model;
+}
+
+// Brown test documents joined to about 1,000 words each, then spun.
+const std::vector<std::string>& Documents() {
+  static std::vector<std::string>* docs = [] {
+    auto* out = new std::vector<std::string>();
+    std::ifstream in(std::string(UNSPIN_EVAL_DIR) + "/brown-test.jsonl");
+    if (!in) {
+      std::fprintf(stderr, "no %s/brown-test.jsonl (run scripts/eval-data.sh)\n", UNSPIN_EVAL_DIR);
+      std::exit(1);
+    }
+    SpinOptions so;
+    so.rate = 0.2;
+    so.profile = *FindProfile("phrase");
+    Spinner spinner(DefaultModel().lexicon(), so);
+    std::string line, doc;
+    size_t words = 0;
+    uint64_t seed = 1;
+    while (std::getline(in, line) && out->size() < 200) {
+      std::string text = nlohmann::json::parse(line)["text"].get<std::string>();
+      words += static_cast<size_t>(std::count(text.begin(), text.end(), ' ')) + 1;
+      doc += text;
+      if (words < 1000) continue;
+      Rng rng(seed++);
+      SpinResult spun;
+      spinner.Spin(doc, &rng, &spun);
+      out->push_back(spun.text);
+      doc.clear();
+      words = 0;
+    }
+    return out;
+  }();
+  return *docs;
+}
+
+void SetLatencyCounters(benchmark::State& state, std::vector<double>* ms, size_t bytes) {
+  std::sort(ms->begin(), ms->end());
+  state.counters["p50_ms"] = (*ms)[ms->size() / 2];
+  state.counters["p99_ms"] = (*ms)[std::min(ms->size() - 1, ms->size() * 99 / 100)];
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.SetItemsProcessed(static_cast<int64_t>(ms->size()));
+}
+
+// detect + restore of one document, a decoder reused across documents (as
+// a batch job or server thread uses it).
+void BM_DetectRestore1000Words(benchmark::State& state) {
+  const auto& docs = Documents();
+  Decoder decoder(DefaultModel());
+  DecodeResult r;
+  std::vector<double> ms;
+  size_t i = 0, bytes = 0;
+  for (auto _ : state) {
+    const std::string& doc = docs[i++ % docs.size()];
+    const auto start = std::chrono::steady_clock::now();
+    decoder.Decode(doc, &r);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    benchmark::DoNotOptimize(r.probability);
+    bytes += doc.size();
+  }
+  SetLatencyCounters(state, &ms, bytes);
+}
+BENCHMARK(BM_DetectRestore1000Words)->Iterations(600)->Unit(benchmark::kMillisecond);
+
+// The same with a new decoder per document: nothing cached from earlier
+// documents (the first document a process sees).
+void BM_DetectRestore1000WordsColdDecoder(benchmark::State& state) {
+  const auto& docs = Documents();
+  DecodeResult r;
+  std::vector<double> ms;
+  size_t i = 0, bytes = 0;
+  for (auto _ : state) {
+    const std::string& doc = docs[i++ % docs.size()];
+    const auto start = std::chrono::steady_clock::now();
+    Decoder decoder(DefaultModel());
+    decoder.Decode(doc, &r);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    benchmark::DoNotOptimize(r.probability);
+    bytes += doc.size();
+  }
+  SetLatencyCounters(state, &ms, bytes);
+}
+BENCHMARK(BM_DetectRestore1000WordsColdDecoder)->Iterations(100)->Unit(benchmark::kMillisecond);
+
+// Baseline: the perplexity detector, which scores each sentence with the
+// same language model and nothing else.
+void BM_PerplexityBaseline1000Words(benchmark::State& state) {
+  const auto& docs = Documents();
+  const LanguageModel& lm = DefaultModel().lm();
+  LmLineTokenizer tokenizer(LmTokens::kWords);
+  std::vector<double> ms;
+  size_t i = 0, bytes = 0;
+  for (auto _ : state) {
+    const std::string& doc = docs[i++ % docs.size()];
+    const auto start = std::chrono::steady_clock::now();
+    double total = 0;
+    size_t begin = 0;
+    // One sentence per line or full stop, as the baseline reads it.
+    for (size_t k = 0; k <= doc.size(); ++k) {
+      if (k == doc.size() || doc[k] == '\n' || doc[k] == '.') {
+        const auto& words = tokenizer.Tokens(std::string_view(doc).substr(begin, k - begin));
+        if (!words.empty()) total += lm.ScoreSentence(words);
+        begin = k + 1;
+      }
+    }
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    benchmark::DoNotOptimize(total);
+    bytes += doc.size();
+  }
+  SetLatencyCounters(state, &ms, bytes);
+}
+BENCHMARK(BM_PerplexityBaseline1000Words)->Iterations(600)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace unspin
+
+BENCHMARK_MAIN();
