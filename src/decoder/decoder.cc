@@ -126,6 +126,7 @@ struct Decoder::Impl {
 
   std::unordered_map<std::string, std::vector<Candidate>> candidates;
   std::unordered_map<uint64_t, Realized> realized;
+  std::unordered_map<std::string, bool> phrase_starts;
   std::vector<OriginalReading> readings, secondary_readings;
   // The filter with the secondary sources instead of the primary ones, and
   // with both (what counts for eligibility and q's denominator).
@@ -234,6 +235,30 @@ struct Decoder::Impl {
       }
     }
     return realized.emplace(k, std::move(r)).first->second;
+  }
+
+  // Whether some lexicon key may start with the multi-word phrase in `key`
+  // (words in `phrase`), as it is or with one word lemmatised ("took part"
+  // -> "take part", which OriginalReadings tries). Cached: the same word
+  // pairs recur, and most are no phrase at all.
+  bool MayStartPhrase() {
+    if (auto it = phrase_starts.find(key); it != phrase_starts.end()) return it->second;
+    if (phrase_starts.size() >= kMaxCachedPhrases) phrase_starts.clear();
+    const Lexicon& lex = model.lexicon();
+    bool any = lex.MayStartPhrase(key);
+    std::vector<Lexicon::Analysis> analyses;
+    for (size_t j = 0; j < phrase.size() && !any; ++j) {
+      const uint32_t id = lex.Find(phrase[j]);
+      if (id == Lexicon::kNone) continue;
+      lex.Analyses(id, &analyses);
+      for (const auto& a : analyses) {
+        std::vector<std::string> lemma_words = phrase;
+        lemma_words[j] = std::string(lex.Key(a.lemma));
+        any |= lex.MayStartPhrase(Join(lemma_words, ' '));
+      }
+    }
+    phrase_starts.emplace(key, any);
+    return any;
   }
 
   // Candidates for the observed lower-case phrase in `key` (words in `phrase`).
@@ -473,23 +498,7 @@ struct Decoder::Impl {
         if (len > 1) key.push_back(' ');
         key += next.lower;
         phrase.push_back(next.lower);
-        if (len > 1 && !model.lexicon().MayStartPhrase(key)) {
-          // No key starts with this phrase; a lemmatised reading still might
-          // ("took part" -> "take part"), which OriginalCandidates tries.
-          bool any = false;
-          std::vector<Lexicon::Analysis> analyses;
-          for (size_t j = 0; j < phrase.size() && !any; ++j) {
-            uint32_t id = model.lexicon().Find(phrase[j]);
-            if (id == Lexicon::kNone) continue;
-            model.lexicon().Analyses(id, &analyses);
-            for (const auto& a : analyses) {
-              std::vector<std::string> lemma_words = phrase;
-              lemma_words[j] = std::string(model.lexicon().Key(a.lemma));
-              any |= model.lexicon().MayStartPhrase(Join(lemma_words, ' '));
-            }
-          }
-          if (!any) break;
-        }
+        if (len > 1 && !MayStartPhrase()) break;
         SelectCandidates(i, CandidatesFor());
         LocalGains(first, n, i, i + len, selected);
         for (size_t ci = 0; ci < selected.size(); ++ci) {
