@@ -23,15 +23,20 @@ const Model& DefaultModel() {
   return *model;
 }
 
+DecodeResult DecodeWithDefaultModel(const std::string& text) {
+  Decoder decoder(DefaultModel());
+  DecodeResult r;
+  decoder.Decode(text, &r);
+  return r;
+}
+
 // The real specimen of ../shared/DESIGN.md: the originals of the clearest
 // swaps come back, in place, with the text's casing.
 TEST(Decoder, RestoresSpunNews) {
   const std::string spun =
       "The talks were held in Cairo, in accordance with the Related Press information company. "
       "The most recent spherical of talks left principally ladies and youngsters without meals to outlive.";
-  Decoder decoder(DefaultModel());
-  DecodeResult r;
-  decoder.Decode(spun, &r);
+  const DecodeResult r = DecodeWithDefaultModel(spun);
   EXPECT_TRUE(r.spun);
   EXPECT_GT(r.probability, 0.9);
   for (const char* restored : {"the Associated Press", "recent round of talks", "women and children", "to survive"}) {
@@ -79,6 +84,21 @@ TEST(Decoder, KeepsCasingAndPossessives) {
     }
   }
   EXPECT_TRUE(possessive_seen) << r.restored;
+}
+
+// A spinner's digit for a number word ("two" -> "2") comes back where
+// edited prose would spell it out, and stays where prose writes digits;
+// abbreviations the LM does not know are never "restored".
+TEST(Decoder, DigitsAndAbbreviations) {
+  const std::string spun =
+      "The most recent spherical of talks left principally ladies and youngsters without meals to outlive. "
+      "The council said 2 new parks will be built. It will cost 2 million dollars and open at 2 p.m. on May 2.\n"
+      "3 children were hurt.";
+  const DecodeResult r = DecodeWithDefaultModel(spun);
+  ASSERT_TRUE(r.spun);
+  EXPECT_NE(r.restored.find("said two new parks"), std::string::npos) << r.restored;
+  EXPECT_NE(r.restored.find("\nThree children"), std::string::npos) << r.restored;
+  EXPECT_NE(r.restored.find("cost 2 million dollars and open at 2 p.m. on May 2."), std::string::npos) << r.restored;
 }
 
 TEST(Decoder, EmptyAndWordlessText) {

@@ -81,6 +81,7 @@ nlohmann::json ChannelParams::ToJson() const {
           {"substitute_exponent", substitute_exponent},
           {"frequency_exponent", frequency_exponent},
           {"oov_log10", oov_log10},
+          {"digit_log_penalty", digit_log_penalty},
           {"flag_threshold", flag_threshold},
           {"spun_threshold", spun_threshold},
           {"beam", beam},
@@ -123,6 +124,7 @@ Result<ChannelParams> ChannelParams::FromJson(const nlohmann::json& j) {
     p.substitute_exponent = j.at("substitute_exponent").get<double>();
     p.frequency_exponent = j.at("frequency_exponent").get<double>();
     p.oov_log10 = j.at("oov_log10").get<double>();
+    p.digit_log_penalty = j.at("digit_log_penalty").get<double>();
     p.flag_threshold = j.at("flag_threshold").get<double>();
     p.spun_threshold = j.at("spun_threshold").get<double>();
     p.beam = j.at("beam").get<int>();

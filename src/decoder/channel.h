@@ -75,6 +75,9 @@ struct ChannelParams {
   // log10 probability given to a word the language model does not know
   // (numbers, rare names); its context is reset after it.
   double oov_log10 = -6.5;
+  // ln of the style cost of a lone digit 1-9 where edited prose would
+  // write the word ("2 new parks"): what lets "two" be restored.
+  double digit_log_penalty = -6.0;
   // A span is reported (and restored) when the posterior that it was
   // swapped is at least this.
   double flag_threshold = 0.5;

@@ -34,6 +34,9 @@ constexpr size_t kMaxSentenceWords = 200;
 // Candidate lists are cached by observed phrase; the cache is dropped when
 // it grows past this many entries so that memory stays bounded.
 constexpr size_t kMaxCachedPhrases = 200000;
+// The LM's words for the digits 1-9.
+constexpr const char* kDigitWords[] = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"};
+
 // Swap evidence below this posterior is not worth reporting to EM.
 constexpr double kMinEvidence = 0.01;
 // The best path's swaps with less posterior are not candidate spans.
@@ -90,6 +93,10 @@ struct Word {
   bool joins_previous = false;  // one space from the previous word, nothing else between
   bool sentence_start = false;
   float keep = 0;               // ln P(kept | original = this word)
+  // ln of how rarely edited prose writes the word as it stands: a digit
+  // where a number word belongs ("2 new parks"); 0 for everything else.
+  float style = 0;
+  float KeepWeight() const { return keep + style; }
 };
 
 struct Arc {
@@ -354,7 +361,18 @@ struct Decoder::Impl {
       w.lm = lm.Vocab(full);
       if (w.lm == lm.unk() && w.suffix > 0) w.lm = lm.Vocab(w.lower);
       w.casing = DetectCasing(surface);
-      w.swappable = tok.kind == TokenKind::kWord && !tok.Has(kHasDigit) && w.casing != Casing::kMixed;
+      // Abbreviations ("p.m.", "U.S.") are left alone: the LM does not know
+      // them, so any known word would look better in their place.
+      w.swappable = tok.kind == TokenKind::kWord && !tok.Has(kHasDigit) && w.casing != Casing::kMixed &&
+                    surface.find('.') == std::string_view::npos;
+      if (tok.kind == TokenKind::kNumber && surface.size() == 1 && surface[0] >= '1' && surface[0] <= '9') {
+        // A lone digit is read by the LM as its word (the CMU model has
+        // no digits), may be a spinner's "2" for "two", and costs
+        // digit_log_penalty unless its neighbours call for a digit.
+        w.lm = lm.Vocab(kDigitWords[surface[0] - '1']);
+        w.swappable = true;
+        w.style = DigitExpected(text, t) ? 0.0f : static_cast<float>(channel.digit_log_penalty);
+      }
       w.joins_previous = previous_word_token == static_cast<int>(t) - 1 && !words.empty() &&
                          tok.begin == words.back().end + 1 && text[words.back().end] == ' ' &&
                          words.back().suffix == 0;
@@ -362,6 +380,39 @@ struct Decoder::Impl {
       w.keep = w.swappable && Eligible(lex.Find(w.lower)) ? static_cast<float>(log_keep) : 0.0f;
       words.push_back(std::move(w));
     }
+  }
+
+  // Whether the digit at tokens[t] is where edited prose writes digits:
+  // next to a currency, percent or unit sign, before a unit of counting
+  // or time of day, after a month, or among other numbers.
+  bool DigitExpected(std::string_view text, size_t t) const {
+    auto word_at = [&](size_t k) { return ToLower(tokens[k].Text(text)); };
+    if (t > 0) {
+      const Token& prev = tokens[t - 1];
+      if (prev.kind == TokenKind::kNumber || prev.kind == TokenKind::kSymbol) return true;
+      if (prev.kind == TokenKind::kPunct && prev.end == tokens[t].begin) return true;  // "#2", "(2", "-2"
+      static const std::unordered_set<std::string> kBefore = {
+          "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december", "jan.", "feb.", "aug.", "sept.", "oct.", "nov.", "dec.", "no.", "page", "chapter",
+          "section", "figure", "table", "room", "route", "grade", "level", "version", "step", "phase", "article",
+          "number", "vs.", "v."};
+      if (prev.IsWord() && kBefore.contains(word_at(t - 1))) return true;
+    }
+    if (t + 1 < tokens.size()) {
+      const Token& next = tokens[t + 1];
+      if (next.kind == TokenKind::kNumber || next.kind == TokenKind::kSymbol) return true;
+      if (next.kind == TokenKind::kPunct && next.begin == tokens[t].end) {
+        const std::string_view p = next.Text(text);
+        if (p == "%" || p == ":" || p == "/" || p == "-" || p == "." || p == ",") return true;  // "2%", "2:30", "2."
+      }
+      static const std::unordered_set<std::string> kAfter = {
+          "percent", "per", "a.m.", "p.m.", "am", "pm", "million", "billion", "trillion", "thousand", "hundred",
+          "dollars", "cents", "pounds", "euros", "km", "kg", "mm", "cm", "m", "ft", "lb", "lbs", "mph", "degrees",
+          "inches", "feet", "miles", "kilometers", "kilometres", "meters", "metres", "grams", "kilograms",
+          "liters", "litres", "hours", "minutes", "seconds", "o'clock", "st", "nd", "rd", "th", "x"};
+      if (next.IsWord() && kAfter.contains(word_at(t + 1))) return true;
+    }
+    return false;
   }
 
   // ln P(word | state), advancing `state`; a word the model does not know
@@ -392,7 +443,7 @@ struct Decoder::Impl {
     LmState state = lm.BeginSentence();
     for (size_t i = 0; i < n; ++i) {
       plain_states[i] = state;
-      plain_scores[i] = ScoreWord(words[first + i].lm, &state) + words[first + i].keep;
+      plain_scores[i] = ScoreWord(words[first + i].lm, &state) + words[first + i].KeepWeight();
     }
     plain_states[n] = state;
     plain_eos = lm.Score(state, lm.eos(), &state) * kLn10;
@@ -476,7 +527,7 @@ struct Decoder::Impl {
     }
     // Kept words right of the span carry their keep weight on both paths.
     for (size_t t = end; t < right; ++t) {
-      for (size_t c = 0; c < count; ++c) gains[c] += words[first + t].keep;
+      for (size_t c = 0; c < count; ++c) gains[c] += words[first + t].KeepWeight();
     }
     for (size_t c = 0; c < count; ++c) gains[c] -= kept;
   }
@@ -488,7 +539,7 @@ struct Decoder::Impl {
     for (size_t i = 0; i < n; ++i) {
       const Word& w = words[first + i];
       arcs_at[i].push_back(static_cast<uint32_t>(arcs.size()));
-      arcs.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(i + 1), nullptr, w.lm, w.keep});
+      arcs.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(i + 1), nullptr, w.lm, w.KeepWeight()});
       if (!w.swappable) continue;
       phrase.clear();
       key.clear();
@@ -600,7 +651,7 @@ struct Decoder::Impl {
     double plain = plain_eos;
     for (size_t i = 0; i < n; ++i) plain += plain_scores[i];
     out->lm_log_likelihood += plain;
-    for (size_t i = 0; i < n; ++i) out->lm_log_likelihood -= words[first + i].keep;
+    for (size_t i = 0; i < n; ++i) out->lm_log_likelihood -= words[first + i].KeepWeight();
 
     out->best_log_likelihood += std::max(best, plain);
     out->plain_log_likelihood += plain;
@@ -665,7 +716,8 @@ struct Decoder::Impl {
       for (auto& p : parts) p = ApplyCasing(p, Casing::kTitle);
       return Join(parts, ' ');
     }
-    if (words[first_word].casing == Casing::kTitle || words[first_word].casing == Casing::kUpper) {
+    if (words[first_word].casing == Casing::kTitle || words[first_word].casing == Casing::kUpper ||
+        (words[first_word].sentence_start && words[first_word].lower[0] >= '0' && words[first_word].lower[0] <= '9')) {
       return ApplyCasing(original, Casing::kTitle);
     }
     return original;
