@@ -239,6 +239,16 @@ expect "eval on small data" 0 "" -- $UNSPIN eval --model "$MODEL" --test "$TESTS
   --calibrate "$WORK/cal.jsonl" --write-channel "$WORK/channel.json" --profiles phrase,moby --rates 0.3 \
   --decoders all,-moby --docs 8 --json "$WORK/eval.json"
 check "eval prints the matrix with the baseline" grep -q '^| all-moby | moby | 0.30 |' "$WORK/out"
+expect "eval measures adaptation on other documents" 0 "" -- $UNSPIN eval --model "$MODEL" \
+  --test "$TESTS/data/eval_small.jsonl" --calibrate "$WORK/cal.jsonl" --adapt-docs 4 --profiles phrase \
+  --rates 0.3 --decoders all --docs 8 --json "$WORK/adapt.json"
+check "adaptation table: before -> after" grep -q '^| all | phrase | 0.30 | .* -> ' "$WORK/out"
+check "adaptation figures in the JSON" python3 -c '
+import json, sys
+a = json.load(open(sys.argv[1]))["adaptation"]
+assert len(a) == 1 and a[0]["adapt_docs"] == 4 and 0 < a[0]["learnt_rate"] < 1, a
+' "$WORK/adapt.json"
+expect "eval: --adapt-docs needs --calibrate" 2 "need --calibrate" -- $UNSPIN eval --model "$MODEL" --adapt-docs 3
 check "eval JSON has every cell" python3 -c '
 import json, sys
 j = json.load(open(sys.argv[1]))

@@ -1,6 +1,7 @@
 // unspin eval: the quality figures the README quotes, measured.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <thread>
@@ -25,8 +26,10 @@ struct EvalFlags {
   std::string rates = "0.1,0.2,0.3";
   std::string decoders = "all,-mythes,-wordnet,-moby";
   std::string calibration_profiles = "phrase,naive,loose";
+  std::string calibration_rates = "0.1,0.2,0.3";
   size_t docs = 300;
   size_t calibration_docs = 600;
+  size_t adapt_docs = 0;
   uint64_t seed = 1;
   int threads = 0;
   std::string json;
@@ -125,10 +128,12 @@ int RunEval(const EvalFlags& f) {
   if (!calibration_profiles.ok()) return Fail(calibration_profiles.status(), kExitUsage);
   auto rates = ParseRates(f.rates);
   if (!rates.ok()) return Fail(rates.status(), kExitUsage);
+  auto calibration_rates = ParseRates(f.calibration_rates);
+  if (!calibration_rates.ok()) return Fail(calibration_rates.status(), kExitUsage);
   auto decoders = ParseDecoders(f.decoders);
   if (!decoders.ok()) return Fail(decoders.status(), kExitUsage);
-  if (!f.write_channel.empty() && f.calibrate.empty()) {
-    return Fail(InvalidArgumentError("--write-channel needs --calibrate"), kExitUsage);
+  if ((!f.write_channel.empty() || f.adapt_docs > 0) && f.calibrate.empty()) {
+    return Fail(InvalidArgumentError("--write-channel and --adapt-docs need --calibrate"), kExitUsage);
   }
   auto model = OpenModel(f.model);
   if (!model.ok()) return Fail(model.status().WithContext("loading model"), kExitModel);
@@ -138,10 +143,17 @@ int RunEval(const EvalFlags& f) {
   auto test = ReadDocs(test_path);
   if (!test.ok()) return Fail(test.status(), InputExitCode(test.status()));
 
+  QualityEvalOptions options;
   if (!f.calibrate.empty()) {
     auto calibration_docs = ReadDocs(f.calibrate);
     if (!calibration_docs.ok()) return Fail(calibration_docs.status(), InputExitCode(calibration_docs.status()));
-    if (calibration_docs->size() > f.calibration_docs) calibration_docs->resize(f.calibration_docs);
+    // Adaptation takes its documents from the end of the calibration file,
+    // the calibration from its start; neither from the test set.
+    if (f.adapt_docs > 0) {
+      const size_t n = std::min(f.adapt_docs, calibration_docs->size());
+      options.adapt_docs.assign(calibration_docs->end() - static_cast<std::ptrdiff_t>(n), calibration_docs->end());
+    }
+    // The whole file is checked, so neither part can hold a test document.
     for (const EvalDoc& c : *calibration_docs) {
       for (const EvalDoc& t : *test) {
         if (c.id == t.id) {
@@ -150,11 +162,12 @@ int RunEval(const EvalFlags& f) {
         }
       }
     }
+    if (calibration_docs->size() > f.calibration_docs) calibration_docs->resize(f.calibration_docs);
     std::string description = std::to_string(calibration_docs->size()) + " clean documents of " + f.calibrate +
-                              " and the same spun with profiles " + f.calibration_profiles + " at rates " + f.rates +
+                              " and the same spun with profiles " + f.calibration_profiles + " at rates " + f.calibration_rates +
                               " (one each), seed " + std::to_string(f.seed);
     std::fprintf(stderr, "unspin: eval: fitting the calibration on %zu documents\n", calibration_docs->size());
-    ChannelParams channel = FitCalibration(**model, *calibration_docs, *calibration_profiles, *rates, f.seed + 1,
+    ChannelParams channel = FitCalibration(**model, *calibration_docs, *calibration_profiles, *calibration_rates, f.seed + 1,
                                            threads, description);
     const Calibration& c = channel.calibration;
     (*model)->set_channel(channel);
@@ -169,7 +182,6 @@ int RunEval(const EvalFlags& f) {
     }
   }
 
-  QualityEvalOptions options;
   options.profiles = *profiles;
   options.rates = *rates;
   options.decoders = *decoders;
@@ -207,9 +219,14 @@ void AddEvalCommand(CLI::App* app, Runner* run) {
   c->add_option("--profiles", f->profiles, "spinner profiles to measure")->capture_default_str();
   c->add_option("--calibration-profiles", f->calibration_profiles, "spinner profiles the calibration sees")->capture_default_str();
   c->add_option("--rates", f->rates, "swap rates")->capture_default_str();
+  c->add_option("--calibration-rates", f->calibration_rates, "swap rates the calibration sees")->capture_default_str();
   c->add_option("--decoders", f->decoders, "decoder lexicons: all, -SOURCE (all but it), or SOURCE+SOURCE")->capture_default_str();
   c->add_option("--docs", f->docs, "test documents spun per cell")->capture_default_str();
   c->add_option("--calibration-docs", f->calibration_docs, "calibration documents used")->capture_default_str();
+  c->add_option("--adapt-docs", f->adapt_docs,
+                "also measure unspin adapt in every cell, learning from this many documents at the end of the "
+                "--calibrate file spun by the cell's spinner")
+      ->capture_default_str();
   c->add_option("--seed", f->seed, "random seed")->capture_default_str();
   c->add_option("--threads", f->threads, "worker threads (default: all cores)");
   c->add_option("--json", f->json, "also write the figures as JSON here");

@@ -18,7 +18,7 @@ constexpr double kMinPairCount = 0.1;
 ChannelParams AdaptChannel(const Model& model, const std::vector<std::string>& docs, const AdaptOptions& options,
                            const std::string& description, AdaptReport* report) {
   const int threads = std::max(1, options.threads);
-  ChannelParams channel = model.channel();
+  ChannelParams channel = options.start ? *options.start : model.channel();
   *report = AdaptReport();
   for (int iteration = 0; iteration < options.iterations; ++iteration) {
     // E step, in parallel; each thread sums its own counts.

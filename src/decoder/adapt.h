@@ -21,6 +21,8 @@ struct AdaptOptions {
   int iterations = 3;
   double smoothing = 2.0;  // a
   int threads = 1;
+  // The channel EM starts from; null: the model's.
+  const ChannelParams* start = nullptr;
   std::function<void(int iteration, double rate, size_t pairs)> progress;
 };
 

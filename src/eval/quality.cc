@@ -128,6 +128,81 @@ uint64_t CellSeed(uint64_t seed, const std::string& profile, double rate) {
 
 }  // namespace
 
+namespace {
+
+// Spins the adaptation documents with the cell's spinner, adapts `channel`
+// on them, and decodes the cell's spun test documents (and as many clean
+// ones) again with the adapted channel. `before` holds the unadapted
+// decoder's figures for the same spun documents.
+AdaptationCell MeasureAdaptation(const Model& model, const ChannelParams& channel, const LexiconFilter& reach,
+                                 const Spinner& spinner, const std::vector<EvalDoc>& test,
+                                 const std::vector<double>& clean_scores, const std::vector<SpunDocStats>& before,
+                                 uint64_t cell_seed, const QualityEvalOptions& o, int threads) {
+  AdaptationCell a;
+  std::vector<std::string> bag(o.adapt_docs.size());
+  for (size_t i = 0; i < bag.size(); ++i) {
+    Rng rng = Rng::ForRecord(cell_seed ^ 0xADA97ull, o.adapt_docs[i].id);
+    SpinResult spun;
+    spinner.Spin(o.adapt_docs[i].text, &rng, &spun);
+    bag[i] = std::move(spun.text);
+  }
+  AdaptOptions ao;
+  ao.threads = threads;
+  ao.start = &channel;
+  AdaptReport ar;
+  const ChannelParams adapted = AdaptChannel(model, bag, ao, "evaluation", &ar);
+  a.adapt_docs = bag.size();
+  a.learnt_rate = adapted.swap_rate;
+  std::vector<std::unique_ptr<Decoder>> decoders;
+  for (int t = 0; t < threads; ++t) {
+    decoders.push_back(std::make_unique<Decoder>(model));
+    decoders.back()->set_channel(adapted);
+  }
+  const size_t n = before.size();
+  a.negatives = n;
+  std::vector<double> negatives_after(n), negatives_before(clean_scores.begin(), clean_scores.begin() + static_cast<std::ptrdiff_t>(n));
+  std::vector<SpunDocStats> after(n);
+  ParallelFor(n * 2, threads, nullptr, [&](int t, size_t k) {
+    const size_t i = k / 2;
+    DecodeResult r;
+    if (k % 2 == 0) {
+      decoders[static_cast<size_t>(t)]->DecodeDocument(test[i].text, &r);
+      negatives_after[i] = DocumentScore(r, adapted.calibration);
+      return;
+    }
+    Rng rng = Rng::ForRecord(cell_seed, test[i].id);  // the very text the cell measured
+    SpinResult spun;
+    spinner.Spin(test[i].text, &rng, &spun);
+    decoders[static_cast<size_t>(t)]->DecodeDocument(spun.text, &r);
+    std::vector<OriginalCandidate> scratch;
+    after[i] = ScoreSpunDoc(spun, r, model.lexicon(), reach, &scratch);
+    after[i].score = DocumentScore(r, adapted.calibration);
+  });
+  auto sum_up = [](const std::vector<SpunDocStats>& stats, double* restored, double* precision, double* recall,
+                   std::vector<double>* scores) {
+    SpunDocStats sum;
+    for (const SpunDocStats& s : stats) {
+      sum.swaps += s.swaps;
+      sum.detected += s.detected;
+      sum.restored += s.restored;
+      sum.predicted += s.predicted;
+      sum.predicted_true += s.predicted_true;
+      scores->push_back(s.score);
+    }
+    *restored = Share(sum.restored, sum.swaps);
+    *precision = Share(sum.predicted_true, sum.predicted);
+    *recall = Share(sum.detected, sum.swaps);
+  };
+  std::vector<double> scores_before, scores_after;
+  sum_up(before, &a.restored_before, &a.precision_before, &a.recall_before, &scores_before);
+  sum_up(after, &a.restored_after, &a.precision_after, &a.recall_after, &scores_after);
+  a.auroc_before = Auroc(negatives_before, scores_before);
+  a.auroc_after = Auroc(negatives_after, scores_after);
+  return a;
+}
+
+}  // namespace
+
 QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& test, const QualityEvalOptions& o) {
   QualityReport report;
   const int threads = std::max(1, o.threads);
@@ -246,6 +321,13 @@ QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& tes
         cell.unswapped_changed = Share(sum.unswapped_changed, sum.unswapped_words);
         cell.flagged_docs = Share(flagged_docs, spun_docs);
         report.cells.push_back(cell);
+        if (!o.adapt_docs.empty()) {
+          report.adaptation.push_back(MeasureAdaptation(model, channel, reach, spinner, test, clean_scores, stats,
+                                                        cell_seed, o, threads));
+          report.adaptation.back().decoder = lex.name;
+          report.adaptation.back().profile = profile_name;
+          report.adaptation.back().rate = rate;
+        }
       }
     }
   }
@@ -362,6 +444,22 @@ nlohmann::json QualityReport::ToJson() const {
                              {"clean_bytes", d.clean_bytes},
                              {"seconds", d.seconds}});
   }
+  for (const AdaptationCell& a : adaptation) {
+    j["adaptation"].push_back({{"decoder", a.decoder},
+                               {"profile", a.profile},
+                               {"rate", a.rate},
+                               {"adapt_docs", a.adapt_docs},
+                               {"negatives", a.negatives},
+                               {"learnt_rate", a.learnt_rate},
+                               {"restored_before", a.restored_before},
+                               {"restored_after", a.restored_after},
+                               {"span_precision_before", a.precision_before},
+                               {"span_precision_after", a.precision_after},
+                               {"span_recall_before", a.recall_before},
+                               {"span_recall_after", a.recall_after},
+                               {"auroc_before", a.auroc_before},
+                               {"auroc_after", a.auroc_after}});
+  }
   for (const CellReport& c : cells) {
     j["cells"].push_back({{"decoder", c.decoder},
                           {"profile", c.profile},
@@ -406,6 +504,19 @@ std::string QualityReport::ToMarkdown() const {
            Percent(c.base_tpr_at_1) + " | " + Percent(c.span_precision) + " | " + Percent(c.span_recall) + " | " +
            Percent(c.restored) + " | " + Percent(c.restored_of_reachable) + " | " +
            Percent(Share(c.reachable, c.swaps)) + " | " + Fixed(100 * c.unswapped_changed, 2) + " |\n";
+  }
+  if (!adaptation.empty()) {
+    out += "\nAdaptation (unspin adapt on " + std::to_string(adaptation[0].adapt_docs) +
+           " other documents spun by the same spinner, unlabelled), the same spun test documents before -> after; "
+           "AUROC against the first " + std::to_string(adaptation[0].negatives) + " clean test documents:\n\n";
+    out += "| decoder | profile | rate | learnt rate | restored % | span P % | span R % | AUROC |\n";
+    out += "|---|---|---:|---:|---:|---:|---:|---:|\n";
+    for (const AdaptationCell& a : adaptation) {
+      out += "| " + a.decoder + " | " + a.profile + " | " + Fixed(a.rate, 2) + " | " + Fixed(a.learnt_rate, 3) + " | " +
+             Percent(a.restored_before) + " -> " + Percent(a.restored_after) + " | " + Percent(a.precision_before) +
+             " -> " + Percent(a.precision_after) + " | " + Percent(a.recall_before) + " -> " +
+             Percent(a.recall_after) + " | " + Fixed(a.auroc_before, 4) + " -> " + Fixed(a.auroc_after, 4) + " |\n";
+    }
   }
   return out;
 }

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "decoder/adapt.h"
 #include "decoder/decoder.h"
 
 namespace unspin {
@@ -41,6 +42,11 @@ struct QualityEvalOptions {
   int threads = 1;
   // Called now and then with work done and work in all (documents).
   std::function<void(uint64_t done, uint64_t total)> progress;
+  // If not empty: in every cell, also adapt the decoder (unspin adapt) on
+  // these documents spun by the cell's spinner (unlabelled; they must not
+  // be test documents) and measure the adapted decoder on the same spun
+  // test documents.
+  std::vector<EvalDoc> adapt_docs;
 };
 
 struct CellReport {
@@ -56,6 +62,19 @@ struct CellReport {
   double flagged_docs = 0;           // share called spun at the model's threshold
 };
 
+// A cell measured before and after adaptation. AUROC here ranks against
+// the first `negatives` clean test documents, decoded by each decoder.
+struct AdaptationCell {
+  std::string decoder, profile;
+  double rate = 0;
+  uint64_t adapt_docs = 0, negatives = 0;
+  double learnt_rate = 0;
+  double restored_before = 0, restored_after = 0;
+  double precision_before = 0, precision_after = 0;
+  double recall_before = 0, recall_after = 0;
+  double auroc_before = 0, auroc_after = 0;
+};
+
 struct DecoderReport {
   std::string name;
   uint64_t clean_docs = 0, clean_words = 0;
@@ -68,6 +87,7 @@ struct DecoderReport {
 struct QualityReport {
   std::vector<DecoderReport> decoders;
   std::vector<CellReport> cells;
+  std::vector<AdaptationCell> adaptation;
   nlohmann::json ToJson() const;
   std::string ToMarkdown() const;
 };
