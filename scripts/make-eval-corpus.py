@@ -27,7 +27,6 @@ NO_SPACE_BEFORE = {",", ".", ";", ":", "?", "!", ")", "'", "n't", "'s", "'re", "
 
 def detokenize(tokens):
     out = []
-    quote_open = False
     glue_next = False
     for tok in tokens:
         if tok == "``":
@@ -49,7 +48,6 @@ def detokenize(tokens):
         else:
             out.append(" " + tok)
         glue_next = False
-    del quote_open
     return "".join(out).strip()
 
 

@@ -1,7 +1,6 @@
 // unspin restore | detect: the decoder's two faces. `restore` prints the
 // text with each flagged span replaced by its original; `detect` shows the
 // spans and the document score, for people or (--json, --jsonl) machines.
-#include <unistd.h>
 
 #include <cstdio>
 #include <memory>
@@ -200,13 +199,9 @@ int RunDecode(const DecodeFlags& f) {
     channel.flag_threshold = f.flag_threshold;
     decoder.set_channel(channel);
   }
-  auto fd = OpenInput(f.input);
-  if (!fd.ok()) return Fail(fd.status(), InputExitCode(fd.status()));
-  Output out;
-  if (Status s = out.Open(f.output); !s.ok()) return Fail(s, kExitFailure);
-  int code = f.jsonl ? DecodeJsonl(decoder, f, *fd, &out) : DecodePlain(decoder, f, *fd, &out);
-  if (*fd != STDIN_FILENO) ::close(*fd);
-  return code;
+  return RunOnInputAndOutput(f.input, f.output, [&](int fd, Output* out) {
+    return f.jsonl ? DecodeJsonl(decoder, f, fd, out) : DecodePlain(decoder, f, fd, out);
+  });
 }
 
 void AddCommon(CLI::App* c, DecodeFlags* f) {

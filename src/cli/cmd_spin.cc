@@ -1,5 +1,4 @@
 // unspin spin: rewrite text as a spinner would, or make labelled data.
-#include <unistd.h>
 
 #include <cstdio>
 #include <memory>
@@ -105,13 +104,9 @@ int RunSpin(const SpinFlags& f) {
   options.swap_names = f.swap_names;
   Spinner spinner(*lexicon, options);
 
-  auto fd = OpenInput(f.input);
-  if (!fd.ok()) return Fail(fd.status(), InputExitCode(fd.status()));
-  Output out;
-  if (Status s = out.Open(f.output); !s.ok()) return Fail(s, kExitFailure);
-  int code = f.jsonl ? SpinJsonl(spinner, f, *fd, &out) : SpinPlain(spinner, f, *fd, &out);
-  if (*fd != STDIN_FILENO) ::close(*fd);
-  return code;
+  return RunOnInputAndOutput(f.input, f.output, [&](int fd, Output* out) {
+    return f.jsonl ? SpinJsonl(spinner, f, fd, out) : SpinPlain(spinner, f, fd, out);
+  });
 }
 
 }  // namespace

@@ -164,6 +164,21 @@ int RunJsonlBatch(int fd, size_t max_record_bytes, bool replace_invalid, Output*
   return kExitOk;
 }
 
+int RunOnInputAndOutput(const std::string& input, const std::string& output,
+                        const std::function<int(int fd, Output* out)>& body) {
+  auto fd = OpenInput(input);
+  if (!fd.ok()) return Fail(fd.status(), InputExitCode(fd.status()));
+  Output out;
+  int code = kExitFailure;
+  if (Status s = out.Open(output); !s.ok()) {
+    code = Fail(s, kExitFailure);
+  } else {
+    code = body(*fd, &out);
+  }
+  if (*fd != STDIN_FILENO) ::close(*fd);
+  return code;
+}
+
 int InputExitCode(const Status& status) {
   return status.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitBadInput;
 }

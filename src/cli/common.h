@@ -88,6 +88,12 @@ Status CheckTextWindow(std::string* window, uint64_t offset, bool replace_invali
 int RunJsonlBatch(int fd, size_t max_record_bytes, bool replace_invalid, Output* out,
                   const std::function<nlohmann::json(const JsonlItem&)>& make);
 
+// Opens `input` (OpenInput) and `output` (Output), runs `body` on them and
+// closes the input: the frame of every command that reads text or JSONL
+// and writes a result. Returns body's exit code, or the open failure's.
+int RunOnInputAndOutput(const std::string& input, const std::string& output,
+                        const std::function<int(int fd, Output* out)>& body);
+
 // A file descriptor for "-" (standard input) or a path. Errors:
 // kInvalidArgument for a directory, kNotFound, kIoError.
 Result<int> OpenInput(const std::string& path);

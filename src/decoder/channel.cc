@@ -58,10 +58,13 @@ Result<LexiconFilter> FilterFromJson(const nlohmann::json& j) {
 
 }  // namespace
 
+double Calibration::LogOdds(double gain_per_word, double spans_per_word, uint64_t words) const {
+  return bias + gain * gain_per_word + density * spans_per_word +
+         length * std::log(static_cast<double>(std::max<uint64_t>(words, 1)));
+}
+
 double Calibration::Probability(double gain_per_word, double spans_per_word, uint64_t words) const {
-  const double z = bias + gain * gain_per_word + density * spans_per_word +
-                   length * std::log(static_cast<double>(std::max<uint64_t>(words, 1)));
-  return 1.0 / (1.0 + std::exp(-z));
+  return 1.0 / (1.0 + std::exp(-LogOdds(gain_per_word, spans_per_word, words)));
 }
 
 double SpanModel::Probability(const SpanFeatures& f) const {

@@ -37,6 +37,8 @@ struct Calibration {
   double density = 20.0;
   double length = 0.0;
   std::string fitted_on;  // what data the weights were fitted on
+  // The linear part, z; Probability is its logistic. Rankings use z.
+  double LogOdds(double gain_per_word, double spans_per_word, uint64_t words) const;
   double Probability(double gain_per_word, double spans_per_word, uint64_t words) const;
 };
 

@@ -58,8 +58,7 @@ double BaselineScore(const DecodeResult& r) {
 
 // The ranking score behind the calibrated probability (monotone in it).
 double DocumentScore(const DecodeResult& r, const Calibration& c) {
-  return c.gain * r.GainPerWord() + c.density * r.SpansPerWord() +
-         c.length * std::log(static_cast<double>(std::max<uint64_t>(r.words, 1)));
+  return c.LogOdds(r.GainPerWord(), r.SpansPerWord(), r.words);
 }
 
 // Whether the decoder's lexicon (`filter`) offers `original` for the
