@@ -258,6 +258,19 @@ for c in j["cells"]:
 ' "$WORK/eval.json"
 cp "$WORK/channel.json" "$WORK/m2/channel.json"
 expect "the written channel loads" 0 "" -- $UNSPIN detect --model "$WORK/m2" --json "$WORK/spun.txt"
+
+# The compiled candidate table: made by model compile, the same decoding
+# as without it, refused when damaged.
+cp "$MODEL/channel.json" "$WORK/m2/channel.json"
+$UNSPIN detect --model "$WORK/m2" --json "$WORK/spun.txt" >"$WORK/without_table.json"
+expect "model compile writes the candidate table" 0 "compiled .*candidates.bin" -- $UNSPIN model compile "$WORK/m2"
+$UNSPIN detect --model "$WORK/m2" --json "$WORK/spun.txt" >"$WORK/with_table.json"
+check "decoding with the table is identical" cmp -s "$WORK/without_table.json" "$WORK/with_table.json"
+check "the table is the build's, byte for byte" cmp -s "$MODEL/candidates.bin" "$WORK/m2/candidates.bin"
+head -c 100000 "$MODEL/candidates.bin" >"$WORK/m2/candidates.bin"
+expect "detect: truncated candidate table" 4 "candidates.bin.*truncated" -- $UNSPIN detect --model "$WORK/m2" "$WORK/spun.txt"
+expect "model compile replaces a damaged table" 0 "compiled" -- $UNSPIN model compile "$WORK/m2"
+expect "model compile: missing model" 4 "unspin model build" -- $UNSPIN model compile "$WORK/nomodel"
 expect "eval refuses a document in both sets" 3 "in both the calibration and the test set" -- \
   $UNSPIN eval --model "$MODEL" --test "$TESTS/data/eval_small.jsonl" --calibrate "$TESTS/data/eval_small.jsonl"
 expect "eval: missing test set says how to make it" 3 "make-eval-corpus" -- $UNSPIN eval --model "$MODEL" --test "$WORK/nope.jsonl"

@@ -3,10 +3,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
 #include "decoder/adapt.h"
 #include "spin/profile.h"
 #include "spin/spinner.h"
 #include "util/file_io.h"
+#include "util/string_index.h"
+#include "util/strings.h"
 
 namespace unspin {
 namespace {
@@ -171,6 +177,152 @@ TEST(Decoder, AdaptationLearnsRateAndPairs) {
   decoder.Decode(bag[0], &r);
   EXPECT_TRUE(r.spun);
   EXPECT_FALSE(r.spans.empty());
+}
+
+}  // namespace
+}  // namespace unspin
+
+namespace unspin {
+namespace {
+
+// The default model carries a candidate table compiled for its own channel.
+TEST(CandidateTable, DefaultModelHasOneForItsChannel) {
+  const CandidateTable* table = DefaultModel().candidate_table();
+  ASSERT_NE(table, nullptr) << "model build compiles candidates.bin";
+  EXPECT_EQ(table->fingerprint(), CandidateFingerprint(DefaultModel().channel()));
+  EXPECT_GT(table->keys(), 100000u);
+}
+
+// Compiled lists are exactly what the builder works out, entry for entry,
+// and a multi-word phrase's leading words are a key too.
+TEST(CandidateTable, ListsEqualTheBuilders) {
+  const Model& model = DefaultModel();
+  const CandidateTable* table = model.candidate_table();
+  ASSERT_NE(table, nullptr);
+  CandidateBuilder builder(model.lexicon(), model.lm(), model.channel());
+  size_t compared = 0;
+  for (const std::string key : {"related press", "information company", "spherical", "principally", "ladies",
+                                "youngsters", "took part", "a minimum of", "counterfeit", "consciousness",
+                                "outlive", "meals", "most recent", "in accordance with", "running", "houses"}) {
+    std::vector<Candidate> built, compiled;
+    builder.Build(key, Split(key, ' '), &built);
+    const uint32_t k = table->FindKey(key);
+    if (k != CandidateTable::kNone) table->AppendList(k, &compiled);
+    ASSERT_EQ(built.size(), compiled.size()) << key;
+    for (size_t c = 0; c < built.size(); ++c) {
+      EXPECT_EQ(built[c].text, compiled[c].text) << key;
+      EXPECT_TRUE(std::equal(built[c].lm.begin(), built[c].lm.end(), compiled[c].lm.begin(), compiled[c].lm.end()));
+      EXPECT_EQ(built[c].original, compiled[c].original);
+      EXPECT_EQ(built[c].log_q, compiled[c].log_q);
+      EXPECT_EQ(built[c].weight, compiled[c].weight);
+      EXPECT_EQ(built[c].unigram, compiled[c].unigram);
+      EXPECT_EQ(built[c].observed_unigram, compiled[c].observed_unigram);
+    }
+    compared += built.size();
+    if (!built.empty() && key.find(' ') != std::string::npos) {
+      EXPECT_NE(table->FindKey(key.substr(0, key.find(' ', key.find(' ') + 1))), CandidateTable::kNone) << key;
+    }
+  }
+  EXPECT_GT(compared, 50u);
+}
+
+// Decoding with the table and without it (the builder) is identical.
+TEST(CandidateTable, DecodingIsTheSameWithoutIt) {
+  auto bare = Model::Open(UNSPIN_DEFAULT_MODEL);
+  ASSERT_TRUE(bare.ok());
+  (*bare)->set_candidate_table(nullptr);
+  SpinOptions so;
+  so.rate = 0.3;
+  so.profile = *FindProfile("mythes");
+  Spinner spinner(DefaultModel().lexicon(), so);
+  Rng rng(7);
+  std::string text;
+  for (const std::string& line : Split(ReadFileToString(std::string(UNSPIN_TEST_DATA) + "/eval_small.jsonl").value(), '\n')) {
+    if (!line.empty()) text += nlohmann::json::parse(line)["text"].get<std::string>() + "\n";
+  }
+  SpinResult spun;
+  spinner.Spin(text, &rng, &spun);
+  Decoder with_table(DefaultModel()), without(**bare);
+  DecodeResult a, b;
+  with_table.Decode(spun.text, &a);
+  without.Decode(spun.text, &b);
+  EXPECT_EQ(a.restored, b.restored);
+  ASSERT_EQ(a.spans.size(), b.spans.size());
+  EXPECT_GT(a.spans.size(), 10u);
+  for (size_t i = 0; i < a.spans.size(); ++i) {
+    EXPECT_EQ(a.spans[i].original, b.spans[i].original);
+    EXPECT_EQ(a.spans[i].confidence, b.spans[i].confidence);
+  }
+  EXPECT_EQ(a.probability, b.probability);
+  // Another channel (an adapted one, say) ignores the table and still works.
+  ChannelParams other = DefaultModel().channel();
+  other.max_candidates = 16;
+  ASSERT_NE(CandidateFingerprint(other), CandidateFingerprint(DefaultModel().channel()));
+  with_table.set_channel(other);
+  without.set_channel(other);
+  with_table.Decode(spun.text, &a);
+  without.Decode(spun.text, &b);
+  EXPECT_EQ(a.restored, b.restored);
+}
+
+TEST(CandidateTable, FingerprintCoversListFieldsOnly) {
+  const ChannelParams base = DefaultModel().channel();
+  ChannelParams c = base;
+  c.calibration.bias += 1;
+  c.span_model.weights[0] += 1;
+  c.beam = 3;
+  c.swap_rate = 0.3;
+  EXPECT_EQ(CandidateFingerprint(c), CandidateFingerprint(base));
+  c = base;
+  c.filter.sources = MaskOf(Source::kWordNet);
+  EXPECT_NE(CandidateFingerprint(c), CandidateFingerprint(base));
+  c = base;
+  c.pair_log_q["big\tlarge"] = -1;
+  EXPECT_NE(CandidateFingerprint(c), CandidateFingerprint(base));
+  c = base;
+  c.substitute_exponent = 0.5;
+  EXPECT_NE(CandidateFingerprint(c), CandidateFingerprint(base));
+}
+
+// A table is refused beside files it was not compiled from, and when corrupt.
+TEST(CandidateTable, RefusesForeignAndCorruptFiles) {
+  const Model& model = DefaultModel();
+  const std::string dir = ::testing::TempDir();
+  auto write_table = [&](const std::string& name, const nlohmann::json& meta) {
+    BinaryFileWriter w("UNSPCAND", CandidateTable::kVersion);
+    w.AddSection(SectionTag("META"), meta.dump());
+    EXPECT_TRUE(WriteStringIndex({}, {SectionTag("KBLB"), SectionTag("KOFF"), SectionTag("HASH")}, &w).ok());
+    w.AddArray<uint32_t>(SectionTag("LOFF"), {0});
+    w.AddSection(SectionTag("RECS"), "");
+    w.AddSection(SectionTag("TBLB"), "");
+    w.AddArray<uint32_t>(SectionTag("TOFF"), {0});
+    w.AddArray<uint32_t>(SectionTag("LMOF"), {0});
+    w.AddSection(SectionTag("LMID"), "");
+    const std::string path = dir + "/" + name;
+    EXPECT_TRUE(w.WriteAtomically(path).ok());
+    return path;
+  };
+  auto hex = [](uint64_t v) {
+    char b[17];
+    std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
+    return std::string(b);
+  };
+  const nlohmann::json good = {{"lexicon_checksum", hex(model.lexicon().file().info().checksum)},
+                               {"lm_checksum", hex(model.lm().file().info().checksum)},
+                               {"channel_fingerprint", "0"}};
+  auto empty = CandidateTable::Open(write_table("empty.bin", good), model.lexicon(), model.lm());
+  ASSERT_TRUE(empty.ok()) << empty.status().message();
+  EXPECT_EQ(empty->keys(), 0u);
+  nlohmann::json foreign = good;
+  foreign["lexicon_checksum"] = "0123456789abcdef";
+  auto refused = CandidateTable::Open(write_table("foreign.bin", foreign), model.lexicon(), model.lm());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(refused.status().message().find("another lexicon"), std::string::npos);
+  auto no_meta = CandidateTable::Open(write_table("meta.bin", nlohmann::json::array()), model.lexicon(), model.lm());
+  EXPECT_EQ(no_meta.status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(CandidateTable::Open(dir + "/none.bin", model.lexicon(), model.lm()).status().code(),
+            StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ struct AdaptFlags {
   int iterations = 3;
   double smoothing = 2.0;
   int threads = 0;
+  bool compile = true;  // compile the candidate table for the learnt channel
   size_t max_record_bytes = size_t{64} << 20;
 };
 
@@ -101,6 +102,12 @@ int RunAdapt(const AdaptFlags& f) {
     if (Status s = LinkOrCopy(model_dir + part, f.out + part); !s.ok()) return Fail(s, kExitFailure);
   }
   if (Status s = channel.Save(ChannelPath(f.out)); !s.ok()) return Fail(s, kExitFailure);
+  // The learnt q changes the candidate lists: the source model's table
+  // does not apply, and without one of its own the model decodes slowly.
+  std::remove(CandidateTablePath(f.out).c_str());
+  if (f.compile) {
+    if (Status s = CompileModelCandidates(f.out, options.threads); !s.ok()) return Fail(s, kExitFailure);
+  }
   std::fprintf(stderr, "unspin: adapt: wrote %s (swap rate %.3f, %zu learnt pairs, %llu words read)\n",
                f.out.c_str(), channel.swap_rate, report.pairs, static_cast<unsigned long long>(report.words));
   return kExitOk;
@@ -119,6 +126,8 @@ void AddAdaptCommand(CLI::App* app, Runner* run) {
   c->add_option("--iterations", f->iterations, "EM iterations")->capture_default_str();
   c->add_option("--smoothing", f->smoothing, "pseudo-count pulling learnt preferences to the default")->capture_default_str();
   c->add_option("--threads", f->threads, "worker threads (default: all cores)");
+  c->add_flag("!--no-compile", f->compile,
+              "skip compiling the model's candidate table (it then decodes more slowly; see: unspin model compile)");
   c->add_option("--max-record-bytes", f->max_record_bytes, "longest JSONL line accepted")->capture_default_str();
   c->callback([run, f] { *run = [f] { return RunAdapt(*f); }; });
 }

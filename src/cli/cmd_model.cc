@@ -1,9 +1,11 @@
-// unspin model build | info
+// unspin model build | compile | info | lookup
 #include <sys/stat.h>
 
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <thread>
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -25,7 +27,12 @@ struct BuildOptions {
   DefaultLexiconPaths paths;
   std::string cmu_lm = kDebianCmuModel;
   std::string channel;  // default: data/channel.json
+  int threads = 0;      // 0: one per core
 };
+
+int DefaultThreads(int flag) {
+  return flag > 0 ? flag : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 Status MakeDirs(const std::string& dir) {
   std::string partial;
@@ -84,6 +91,19 @@ int RunBuild(const BuildOptions& opt) {
   if (Status w = channel->Save(ChannelPath(dir)); !w.ok()) return Fail(w.WithContext("model build"));
   std::fprintf(stderr, "unspin: wrote %s (calibration: %s)\n", ChannelPath(dir).c_str(),
                channel->calibration.fitted_on.c_str());
+
+  // The decoder's candidate lists, compiled for that channel.
+  if (Status c = CompileModelCandidates(dir, DefaultThreads(opt.threads)); !c.ok()) {
+    return Fail(c.WithContext("model build"), kExitFailure);
+  }
+  return kExitOk;
+}
+
+int RunCompile(const std::string& model, int threads) {
+  const std::string dir = ResolveModelDir(model);
+  if (Status c = CompileModelCandidates(dir, DefaultThreads(threads)); !c.ok()) {
+    return Fail(c.WithContext("model compile"), kExitModel);
+  }
   return kExitOk;
 }
 
@@ -199,7 +219,18 @@ void AddModelCommands(CLI::App* app, Runner* run) {
   b->add_option("--channel", build->channel, "channel parameters (default: channel.json of --data)");
   b->add_option("--cmu-lm", build->cmu_lm, "CMU US-English language model (pocketsphinx-en-us)")
       ->capture_default_str();
+  b->add_option("--threads", build->threads, "threads for compiling the candidate table (default: one per core)");
   b->callback([run, build] { *run = [build] { return RunBuild(*build); }; });
+
+  auto compile_model = std::make_shared<std::string>();
+  auto compile_threads = std::make_shared<int>(0);
+  CLI::App* c = model->add_subcommand(
+      "compile", "(re)compile a model's candidate table for its channel.json (after editing it, or after adapt)");
+  c->add_option("model", *compile_model, "model directory");
+  c->add_option("--threads", *compile_threads, "threads (default: one per core)");
+  c->callback([run, compile_model, compile_threads] {
+    *run = [compile_model, compile_threads] { return RunCompile(*compile_model, *compile_threads); };
+  });
 
   auto info_model = std::make_shared<std::string>();
   auto info_json = std::make_shared<bool>(false);

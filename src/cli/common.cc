@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include <chrono>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -59,6 +60,8 @@ std::string LmPath(const std::string& model_dir) { return model_dir + "/lm.bin";
 
 std::string ChannelPath(const std::string& model_dir) { return model_dir + "/channel.json"; }
 
+std::string CandidateTablePath(const std::string& model_dir) { return model_dir + "/candidates.bin"; }
+
 namespace {
 
 Status WithBuildHint(const Status& s) {
@@ -78,6 +81,23 @@ Result<std::unique_ptr<Model>> OpenModel(const std::string& model_flag) {
   auto model = Model::Open(ResolveModelDir(model_flag));
   if (!model.ok()) return WithBuildHint(model.status());
   return model;
+}
+
+Status CompileModelCandidates(const std::string& model_dir, int threads) {
+  // Opened without the old table: it may be stale or from other files.
+  const std::string path = CandidateTablePath(model_dir);
+  std::remove(path.c_str());
+  auto model = OpenModel(model_dir);
+  if (!model.ok()) return model.status();
+  const auto start = std::chrono::steady_clock::now();
+  CandidateCompileReport report;
+  RETURN_IF_ERROR(CompileCandidateTable((*model)->lexicon(), (*model)->lm(), (*model)->channel(), threads, path,
+                                        &report));
+  std::fprintf(stderr, "unspin: compiled %s in %.1f s: %llu phrases, %llu candidates, %llu originals, %.1f MB\n",
+               path.c_str(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+               static_cast<unsigned long long>(report.phrases), static_cast<unsigned long long>(report.candidates),
+               static_cast<unsigned long long>(report.texts), static_cast<double>(report.bytes) / 1e6);
+  return OkStatus();
 }
 
 Status Output::Open(const std::string& path) {

@@ -47,6 +47,11 @@ std::string LexiconPath(const std::string& model_dir);
 std::string LmPath(const std::string& model_dir);
 // The channel parameters of a model directory.
 std::string ChannelPath(const std::string& model_dir);
+// <model_dir>/candidates.bin
+std::string CandidateTablePath(const std::string& model_dir);
+// Compiles the candidate table of the model in `model_dir` (lexicon.bin,
+// lm.bin, channel.json) for its channel, reporting on standard error.
+Status CompileModelCandidates(const std::string& model_dir, int threads);
 // Opens the lexicon of the model named by `model_flag` (see
 // ResolveModelDir); a missing model's error says how to build one.
 Result<Lexicon> OpenModelLexicon(const std::string& model_flag);

@@ -1,11 +1,11 @@
 #include "decoder/adapt.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <mutex>
-#include <thread>
+#include <memory>
 #include <unordered_map>
+
+#include "util/parallel.h"
 
 namespace unspin {
 
@@ -31,30 +31,26 @@ ChannelParams AdaptChannel(const Model& model, const std::vector<std::string>& d
       uint64_t eligible = 0, words = 0;
     };
     std::vector<Counts> counts(static_cast<size_t>(threads));
-    std::atomic<size_t> next{0};
-    auto work = [&](int t) {
-      Decoder decoder(model);
-      decoder.set_channel(channel);
+    std::vector<std::unique_ptr<Decoder>> decoders(static_cast<size_t>(threads));
+    ParallelFor(docs.size(), threads, nullptr, [&](int t, size_t i) {
+      auto& decoder = decoders[static_cast<size_t>(t)];
+      if (!decoder) {
+        decoder = std::make_unique<Decoder>(model);
+        decoder->set_channel(channel);
+      }
       Counts& mine = counts[static_cast<size_t>(t)];
       std::vector<SwapEvidence> evidence;
       DecodeResult r;
-      for (size_t i; (i = next.fetch_add(1)) < docs.size();) {
-        evidence.clear();
-        decoder.DecodeDocument(docs[i], &r, size_t{1} << 20, &evidence);
-        mine.eligible += r.eligible_words;
-        mine.words += r.words;
-        for (const SwapEvidence& e : evidence) {
-          PairCount& p = mine.pairs[e.original + '\t' + e.observed];
-          p.count += e.posterior;
-          p.default_log_q = e.default_log_q;
-          mine.swaps += e.posterior;
-        }
+      decoder->DecodeDocument(docs[i], &r, size_t{1} << 20, &evidence);
+      mine.eligible += r.eligible_words;
+      mine.words += r.words;
+      for (const SwapEvidence& e : evidence) {
+        PairCount& p = mine.pairs[e.original + '\t' + e.observed];
+        p.count += e.posterior;
+        p.default_log_q = e.default_log_q;
+        mine.swaps += e.posterior;
       }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
-    work(0);
-    for (auto& t : pool) t.join();
+    });
     Counts total;
     for (Counts& c : counts) {
       total.swaps += c.swaps;

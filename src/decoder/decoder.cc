@@ -10,6 +10,7 @@
 #include "text/chunker.h"
 #include "text/case.h"
 #include "text/tokenizer.h"
+#include "util/file_io.h"
 #include "util/strings.h"
 
 namespace unspin {
@@ -21,7 +22,16 @@ Result<std::unique_ptr<Model>> Model::Open(const std::string& dir) {
   if (!lm.ok()) return lm.status();
   auto channel = ChannelParams::Load(dir + "/channel.json");
   if (!channel.ok()) return channel.status();
-  return std::make_unique<Model>(std::move(*lexicon), std::move(*lm), std::move(*channel));
+  auto model = std::make_unique<Model>(std::move(*lexicon), std::move(*lm), std::move(*channel));
+  // The compiled candidate lists are optional: without them (or for
+  // another channel) the decoder works them out as it goes, more slowly.
+  const std::string table_path = dir + "/candidates.bin";
+  if (FileExists(table_path)) {
+    auto table = CandidateTable::Open(table_path, model->lexicon(), model->lm());
+    if (!table.ok()) return table.status();
+    model->set_candidate_table(std::make_unique<CandidateTable>(std::move(*table)));
+  }
+  return model;
 }
 
 namespace {
@@ -37,6 +47,10 @@ constexpr size_t kMaxCachedPhrases = 200000;
 // The LM's words for the digits 1-9.
 constexpr const char* kDigitWords[] = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"};
 
+// How far (ln) LocalGains lets a candidate's gain so far fall below its
+// cut before dropping it: rounding in a quantised model can price a word a
+// little above probability 1.
+constexpr double kPruneMargin = 0.5;
 // Swap evidence below this posterior is not worth reporting to EM.
 constexpr double kMinEvidence = 0.01;
 // The best path's swaps with less posterior are not candidate spans.
@@ -63,24 +77,6 @@ double LogAdd(double a, double b) {
   if (b == kNegInf) return a;
   return a > b ? a + std::log1p(std::exp(b - a)) : b + std::log1p(std::exp(a - b));
 }
-
-// An original the lexicon proposes for an observed phrase.
-struct Candidate {
-  std::string text;            // re-inflected, lower case (or the lexicon's display casing)
-  uint32_t original = 0;       // lexicon id of the original's lemma, for EM
-  float unigram = 0;           // ln unigram probability of its words, mean per word
-  float observed_unigram = 0;  // the same of the observed phrase
-  std::vector<uint32_t> lm;    // its words' LM ids (all known)
-  float log_q = 0;             // ln q(observed | original)
-  float weight = 0;            // ln P(observed | original) as the lattice uses it, less ln rho
-};
-
-// An original in one inflection, spelt out and looked up in the LM once.
-struct Realized {
-  std::string text;          // lower case
-  std::vector<uint32_t> lm;  // empty if some word is unknown to the LM
-  double unigram = 0;        // ln of the words' unigram probabilities
-};
 
 // A word or number of the text, as the decoder reads it.
 struct Word {
@@ -131,17 +127,21 @@ struct Decoder::Impl {
   double rho_shift = 0;
   bool keep_candidates = false;
 
+  // Candidate lists come from the model's compiled table when it was
+  // compiled for this channel, copied into `sentence_candidates` (capacity
+  // reserved for the sentence, so arcs may point into it); otherwise from
+  // `builder`, cached by observed phrase in `candidates`, which is only
+  // dropped between sentences for the same reason.
+  std::vector<Candidate> sentence_candidates;
   std::unordered_map<std::string, std::vector<Candidate>> candidates;
-  std::unordered_map<uint64_t, Realized> realized;
+  std::unique_ptr<CandidateBuilder> builder;
+  const CandidateTable* table = nullptr;
   std::unordered_map<std::string, bool> phrase_starts;
-  std::vector<OriginalReading> readings, secondary_readings;
-  // The filter with the secondary sources instead of the primary ones, and
-  // with both (what counts for eligibility and q's denominator).
-  LexiconFilter secondary, all_sources;
+  // The filter with the primary and secondary sources: what counts for
+  // eligibility.
+  LexiconFilter all_sources;
   // Per lexicon id: 0 unknown, 1 no substitutes, 2 has substitutes.
   std::vector<uint8_t> eligible;
-  // ln q by original lexicon id; NaN until computed.
-  std::vector<float> default_log_q;
 
   // Scratch, reused across sentences.
   std::vector<Token> tokens;
@@ -155,6 +155,10 @@ struct Decoder::Impl {
   std::vector<double> arc_posterior;
   std::vector<double> gains;
   std::vector<const Candidate*> selected;
+  bool first_step_known = false;
+  std::vector<float> first_scores;
+  std::vector<LmState> first_states;
+  std::vector<uint8_t> dropped;
   std::vector<LmState> states, batch_in, batch_out;
   std::vector<uint32_t> batch_index, batch_words;
   std::vector<float> batch_scores;
@@ -169,14 +173,20 @@ struct Decoder::Impl {
   void SetChannel(const ChannelParams& c) {
     channel = c;
     log_rho = std::log(c.swap_rate);
-    secondary = c.filter;
-    secondary.sources = static_cast<SourceMask>(c.secondary_sources & ~c.filter.sources);
     all_sources = c.filter;
     all_sources.sources = static_cast<SourceMask>(c.filter.sources | c.secondary_sources);
     log_keep = std::log1p(-c.swap_rate);
     candidates.clear();
-    realized.clear();
-    default_log_q.assign(model.lexicon().size(), std::numeric_limits<float>::quiet_NaN());
+    builder = std::make_unique<CandidateBuilder>(model.lexicon(), model.lm(), c);
+    const CandidateTable* compiled = model.candidate_table();
+    table = compiled != nullptr && compiled->fingerprint() == CandidateFingerprint(c) ? compiled : nullptr;
+  }
+
+  // Bounds the caches; called between sentences only (see `candidates`).
+  void TrimCaches() {
+    if (candidates.size() < kMaxCachedPhrases && builder->cached() < kMaxCachedPhrases) return;
+    candidates.clear();
+    builder->Clear();
   }
 
   bool Eligible(uint32_t id) {
@@ -192,56 +202,6 @@ struct Decoder::Impl {
       eligible[id] = yes ? 2 : 1;
     }
     return eligible[id] == 2;
-  }
-
-  float QFor(uint32_t original) {
-    if (channel.pair_log_q.empty()) return DefaultLogQ(original);
-    const std::string prefix = std::string(model.lexicon().Key(original)) + '\t';
-    if (auto pair = channel.pair_log_q.find(prefix + key); pair != channel.pair_log_q.end()) return pair->second;
-    if (auto rest = channel.pair_log_q.find(prefix + '*'); rest != channel.pair_log_q.end()) {
-      return DefaultLogQ(original) + rest->second;
-    }
-    return DefaultLogQ(original) + channel.unseen_pair_log_q;
-  }
-
-  float DefaultLogQ(uint32_t original) {
-    float& q = default_log_q[original];
-    if (std::isnan(q)) {
-      std::vector<uint32_t> subs;
-      model.lexicon().Substitutes(original, all_sources, &subs);
-      q = static_cast<float>(-channel.substitute_exponent * std::log(std::max<size_t>(subs.size(), 1)));
-    }
-    return q;
-  }
-
-  double Unigram(uint32_t id) const {
-    const LanguageModel& lm = model.lm();
-    LmState unused;
-    return id == lm.unk() ? channel.oov_log10 * kLn10 : kLn10 * lm.Score(lm.NullContext(), id, &unused);
-  }
-
-  const Realized& Realize(uint32_t original, Inflection tag) {
-    const uint64_t k = uint64_t{original} * kInflectionCount + static_cast<uint64_t>(tag);
-    auto it = realized.find(k);
-    if (it != realized.end()) return it->second;
-    if (realized.size() >= kMaxCachedPhrases) realized.clear();
-    Realized r;
-    r.text = InflectPhrase(model.lexicon(), original, tag);
-    // A proper name offered for a common word ("in" for "Indiana") is an
-    // abbreviation sense no spinner writes: such originals stay unusable.
-    if (DetectCasing(r.text) == Casing::kLower) {
-      const LanguageModel& lm = model.lm();
-      for (const std::string& w : Split(r.text, ' ')) {
-        const uint32_t id = lm.Vocab(w);
-        if (id == lm.unk()) {
-          r.lm.clear();
-          break;
-        }
-        r.lm.push_back(id);
-        r.unigram += Unigram(id);
-      }
-    }
-    return realized.emplace(k, std::move(r)).first->second;
   }
 
   // Whether some lexicon key may start with the multi-word phrase in `key`
@@ -268,72 +228,31 @@ struct Decoder::Impl {
     return any;
   }
 
-  // Candidates for the observed lower-case phrase in `key` (words in `phrase`).
-  const std::vector<Candidate>& CandidatesFor() {
+  // The candidates for the observed lower-case phrase in `key` (words in
+  // `phrase`) in *out; false if no phrase starting with these words (of
+  // two or more) can have candidates, so that the span need not grow.
+  bool CandidatesFor(std::span<const Candidate>* out) {
+    const bool multiword = phrase.size() > 1;
+    if (table != nullptr) {
+      const uint32_t k = table->FindKey(key);
+      if (k == CandidateTable::kNone) {
+        *out = {};
+        return !multiword;
+      }
+      const size_t start = sentence_candidates.size();
+      table->AppendList(k, &sentence_candidates);
+      *out = std::span<const Candidate>(sentence_candidates).subspan(start);
+      return true;
+    }
+    if (multiword && !MayStartPhrase()) return false;
     auto it = candidates.find(key);
-    if (it != candidates.end()) return it->second;
-    if (candidates.size() >= kMaxCachedPhrases) candidates.clear();
-    std::vector<Candidate> list;
-    std::vector<double> unigrams;
-    std::unordered_map<std::string_view, size_t> index_of_text;
-    // Originals from the primary sources, then those only the secondary
-    // sources (noisier thesauri) offer, which pay secondary_log_q.
-    OriginalReadings(model.lexicon(), phrase, channel.filter, &readings);
-    const size_t primary = readings.size();
-    if (secondary.sources != 0) {
-      OriginalReadings(model.lexicon(), phrase, secondary, &secondary_readings);
-      std::unordered_set<uint64_t> seen;
-      for (const OriginalReading& r : readings) seen.insert(uint64_t{r.original} * kInflectionCount + static_cast<uint64_t>(r.tag));
-      for (const OriginalReading& r : secondary_readings) {
-        if (!seen.contains(uint64_t{r.original} * kInflectionCount + static_cast<uint64_t>(r.tag))) readings.push_back(r);
-      }
+    if (it == candidates.end()) {
+      std::vector<Candidate> list;
+      builder->Build(key, phrase, &list);
+      it = candidates.emplace(key, std::move(list)).first;
     }
-    for (size_t ri = 0; ri < readings.size(); ++ri) {
-      const OriginalReading& reading = readings[ri];
-      const Realized& z = Realize(reading.original, reading.tag);
-      if (z.lm.empty() || z.text == key) continue;
-      const float log_q = QFor(reading.original) + (ri < primary ? 0.0f : static_cast<float>(channel.secondary_log_q));
-      if (auto seen = index_of_text.find(z.text); seen != index_of_text.end()) {
-        Candidate& first = list[seen->second];
-        first.log_q = std::max(first.log_q, log_q);
-        continue;
-      }
-      index_of_text.emplace(z.text, list.size());
-      Candidate cand;
-      cand.text = z.text;
-      cand.lm = z.lm;
-      cand.original = reading.original;
-      cand.log_q = log_q;
-      list.push_back(std::move(cand));
-      unigrams.push_back(z.unigram);
-    }
-    // The frequency correction: the language model prefers frequent words
-    // everywhere, while a spinner picks substitutes whatever their
-    // frequency; (P(observed) / P(original))^gamma, on unigrams, tempers
-    // that preference so that context, not frequency, decides.
-    const LanguageModel& lm = model.lm();
-    double observed_unigram = 0;
-    for (const std::string& w : phrase) observed_unigram += Unigram(lm.Vocab(w));
-    std::vector<double> prior(list.size());
-    for (size_t c = 0; c < list.size(); ++c) {
-      list[c].weight = static_cast<float>(list[c].log_q +
-                                          channel.frequency_exponent * (observed_unigram - unigrams[c]));
-      list[c].unigram = static_cast<float>(unigrams[c] / static_cast<double>(list[c].lm.size()));
-      list[c].observed_unigram = static_cast<float>(observed_unigram / static_cast<double>(phrase.size()));
-      prior[c] = list[c].weight + Unigram(list[c].lm[0]);
-    }
-    // Only the likeliest few originals enter the lattice, judged without
-    // context by their unigram probability and channel weight.
-    if (list.size() > static_cast<size_t>(channel.max_candidates)) {
-      std::vector<size_t> order(list.size());
-      for (size_t c = 0; c < order.size(); ++c) order[c] = c;
-      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return prior[a] > prior[b]; });
-      order.resize(static_cast<size_t>(channel.max_candidates));
-      std::vector<Candidate> best;
-      for (size_t c : order) best.push_back(std::move(list[c]));
-      list = std::move(best);
-    }
-    return candidates.emplace(key, std::move(list)).first->second;
+    *out = it->second;
+    return true;
   }
 
   void ReadWords(std::string_view text) {
@@ -452,8 +371,11 @@ struct Decoder::Impl {
   // The candidates worth a full LocalGains test: the `scored_candidates`
   // best by channel weight and the LM score of their first word after the
   // plain context (one batched query each).
-  void SelectCandidates(size_t i, const std::vector<Candidate>& list) {
+  // The LM scores of the selected candidates' first words come back in
+  // first_scores and first_states (if first_step_known), for LocalGains.
+  void SelectCandidates(size_t i, std::span<const Candidate> list) {
     selected.clear();
+    first_step_known = false;
     for (const Candidate& c : list) selected.push_back(&c);
     const size_t keep = static_cast<size_t>(channel.scored_candidates);
     if (selected.size() <= keep) return;
@@ -469,6 +391,13 @@ struct Decoder::Impl {
     std::nth_element(selected.begin(), selected.begin() + static_cast<std::ptrdiff_t>(keep), selected.end(),
                      [&](const Candidate* a, const Candidate* b) { return gains[a - list.data()] > gains[b - list.data()]; });
     selected.resize(keep);
+    first_scores.clear();
+    first_states.clear();
+    for (const Candidate* c : selected) {
+      first_scores.push_back(batch_scores[static_cast<size_t>(c - list.data())]);
+      first_states.push_back(batch_out[static_cast<size_t>(c - list.data())]);
+    }
+    first_step_known = true;
   }
 
   // How much better (ln) the path is that swaps words [i, end) for each
@@ -500,11 +429,31 @@ struct Decoder::Impl {
       if (k - own < right - end) return words[first + end + (k - own)].lm;
       return k - own < tail ? lm.eos() : kNoWord;
     };
-    for (size_t k = 0; k < longest + tail; ++k) {
+    // A candidate is dropped as soon as its gain so far, were every later
+    // word free, is below the cut: later words only lower it (log
+    // probabilities; kPruneMargin covers quantised backoffs rounding a
+    // probability over 1), so this changes no result, only saves queries.
+    double keep_right = 0;
+    for (size_t t = end; t < right; ++t) keep_right += words[first + t].KeepWeight();
+    const double cut = -channel.prefilter_delta - kPruneMargin + kept - keep_right;
+    dropped.assign(count, 0);
+    size_t k = 0;
+    if (first_step_known) {  // step 0, every candidate's first word, scored by SelectCandidates
+      for (size_t c = 0; c < count; ++c) {
+        gains[c] += first_scores[c] * kLn10;
+        states[c] = first_states[c];
+      }
+      k = 1;
+    }
+    for (; k < longest + tail; ++k) {
       batch_index.clear();
       batch_in.clear();
       batch_words.clear();
       for (size_t c = 0; c < count; ++c) {
+        if (dropped[c] || gains[c] < cut) {
+          dropped[c] = 1;
+          continue;
+        }
         const uint32_t w = word_at(c, k);
         if (w == kNoWord) continue;
         if (w == lm.unk()) {
@@ -529,7 +478,7 @@ struct Decoder::Impl {
     for (size_t t = end; t < right; ++t) {
       for (size_t c = 0; c < count; ++c) gains[c] += words[first + t].KeepWeight();
     }
-    for (size_t c = 0; c < count; ++c) gains[c] -= kept;
+    for (size_t c = 0; c < count; ++c) gains[c] = dropped[c] ? kNegInf : gains[c] - kept;
   }
 
   void BuildArcs(size_t first, size_t last) {
@@ -549,8 +498,10 @@ struct Decoder::Impl {
         if (len > 1) key.push_back(' ');
         key += next.lower;
         phrase.push_back(next.lower);
-        if (len > 1 && !MayStartPhrase()) break;
-        SelectCandidates(i, CandidatesFor());
+        std::span<const Candidate> list;
+        if (!CandidatesFor(&list)) break;
+        if (list.empty()) continue;
+        SelectCandidates(i, list);
         LocalGains(first, n, i, i + len, selected);
         for (size_t ci = 0; ci < selected.size(); ++ci) {
           const Candidate& c = *selected[ci];
@@ -580,6 +531,10 @@ struct Decoder::Impl {
                       std::vector<SwapEvidence>* evidence) {
     const LanguageModel& lm = model.lm();
     const size_t n = last - first;
+    TrimCaches();
+    sentence_candidates.clear();
+    sentence_candidates.reserve(n * static_cast<size_t>(channel.max_span_tokens) *
+                                static_cast<size_t>(channel.max_candidates));
     PlainPass(first, n);
     BuildArcs(first, last);
     nodes.clear();
@@ -664,7 +619,7 @@ struct Decoder::Impl {
           observed += words[first + i].lower;
         }
         evidence->push_back({std::string(model.lexicon().Key(arcs[a].candidate->original)), std::move(observed),
-                             arc_posterior[a], DefaultLogQ(arcs[a].candidate->original)});
+                             arc_posterior[a], builder->DefaultLogQ(arcs[a].candidate->original)});
       }
     }
     if (best_final < 0 || best <= plain) return;
@@ -703,8 +658,8 @@ struct Decoder::Impl {
   }
 
   // Casing of the observed span carried over to the original.
-  std::string CaseLike(size_t first_word, size_t end_word, const std::string& original) const {
-    if (DetectCasing(original) != Casing::kLower) return original;  // a display form ("Den Haag")
+  std::string CaseLike(size_t first_word, size_t end_word, std::string_view original) const {
+    if (DetectCasing(original) != Casing::kLower) return std::string(original);  // a display form ("Den Haag")
     bool all_upper = true, all_title = true;
     for (size_t i = first_word; i < end_word; ++i) {
       all_upper &= words[i].casing == Casing::kUpper;
@@ -720,7 +675,7 @@ struct Decoder::Impl {
         (words[first_word].sentence_start && words[first_word].lower[0] >= '0' && words[first_word].lower[0] <= '9')) {
       return ApplyCasing(original, Casing::kTitle);
     }
-    return original;
+    return std::string(original);
   }
 
   void AddSpan(std::string_view text, size_t first_word, size_t end_word, const Candidate& c, double confidence,

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "decoder/candidates.h"
 #include "decoder/channel.h"
 #include "lexicon/lexicon.h"
 #include "lm/language_model.h"
@@ -30,10 +31,12 @@
 
 namespace unspin {
 
-// The three parts of a model directory: lexicon.bin, lm.bin, channel.json.
+// The parts of a model directory: lexicon.bin, lm.bin, channel.json, and
+// optionally candidates.bin (decoder/candidates.h).
 class Model {
  public:
-  // Errors from the parts, each naming its file.
+  // Errors from the parts, each naming its file. A candidate table that is
+  // present must be valid and compiled from this lexicon and LM.
   static Result<std::unique_ptr<Model>> Open(const std::string& dir);
   Model(Lexicon lexicon, LanguageModel lm, ChannelParams channel)
       : lexicon_(std::move(lexicon)), lm_(std::move(lm)), channel_(std::move(channel)) {}
@@ -43,11 +46,15 @@ class Model {
   const ChannelParams& channel() const { return channel_; }
   // For `adapt` and evaluation: decode with other channel parameters.
   void set_channel(ChannelParams channel) { channel_ = std::move(channel); }
+  // The compiled candidate lists, or null.
+  const CandidateTable* candidate_table() const { return candidate_table_.get(); }
+  void set_candidate_table(std::unique_ptr<CandidateTable> table) { candidate_table_ = std::move(table); }
 
  private:
   Lexicon lexicon_;
   LanguageModel lm_;
   ChannelParams channel_;
+  std::unique_ptr<CandidateTable> candidate_table_;
 };
 
 struct RestoredSpan {

@@ -14,33 +14,13 @@
 #include "spin/spinner.h"
 #include "text/case.h"
 #include "text/tokenizer.h"
+#include "util/parallel.h"
 #include "util/random.h"
 #include "util/strings.h"
 
 namespace unspin {
 
 namespace {
-
-// Runs job(thread, index) for index in [0, count) on `threads` threads.
-template <typename Job>
-void ParallelFor(size_t count, int threads, const std::function<void(uint64_t, uint64_t)>& progress, Job job) {
-  std::atomic<size_t> next{0}, done{0};
-  std::mutex progress_mutex;
-  auto work = [&](int thread) {
-    for (size_t i; (i = next.fetch_add(1)) < count;) {
-      job(thread, i);
-      const size_t d = done.fetch_add(1) + 1;
-      if (progress && (d % 64 == 0 || d == count)) {
-        std::lock_guard<std::mutex> lock(progress_mutex);
-        progress(d, count);
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& t : pool) t.join();
-}
 
 int CountWords(std::string_view text) {
   std::vector<Token> tokens;
