@@ -59,6 +59,28 @@ TEST(Decoder, RestoresSpunNews) {
   }
 }
 
+// Tortured phrases of spun science papers: two words swapped together,
+// which only the rewrite table pairs, come back as the term.
+TEST(Decoder, RestoresTorturedPhrases) {
+  const std::string spun =
+      "In recent years, counterfeit consciousness and profound learning have changed how researchers study "
+      "bosom peril. The neural organization outperforms the choice tree, with a higher flag to commotion ratio "
+      "and fewer bogus positive cases.";
+  const DecodeResult r = DecodeWithDefaultModel(spun);
+  EXPECT_TRUE(r.spun);
+  for (const char* restored : {"artificial intelligence and deep learning", "study breast cancer",
+                               "The neural network outperforms the decision tree", "signal to noise ratio",
+                               "false positive cases"}) {
+    EXPECT_NE(r.restored.find(restored), std::string::npos) << restored << " not in: " << r.restored;
+  }
+  // The same terms written plainly stay as they are.
+  const std::string clean =
+      "In recent years, artificial intelligence and deep learning have changed how researchers study breast "
+      "cancer. The neural network outperforms the decision tree.";
+  const DecodeResult c = DecodeWithDefaultModel(clean);
+  EXPECT_EQ(c.restored, clean);
+}
+
 TEST(Decoder, LeavesCleanTextByteIdentical) {
   auto text = ReadFileToString(std::string(UNSPIN_DATA_DIR) + "/../examples/news.txt");
   ASSERT_TRUE(text.ok());
