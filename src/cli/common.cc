@@ -93,10 +93,10 @@ Status CompileModelCandidates(const std::string& model_dir, int threads) {
   CandidateCompileReport report;
   RETURN_IF_ERROR(CompileCandidateTable((*model)->lexicon(), (*model)->lm(), (*model)->channel(), threads, path,
                                         &report));
-  std::fprintf(stderr, "unspin: compiled %s in %.1f s: %llu phrases, %llu candidates, %llu originals, %.1f MB\n",
+  std::fprintf(stderr, "unspin: compiled %s in %.1f s: %llu phrases, %llu candidates, %.1f MB\n",
                path.c_str(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
                static_cast<unsigned long long>(report.phrases), static_cast<unsigned long long>(report.candidates),
-               static_cast<unsigned long long>(report.texts), static_cast<double>(report.bytes) / 1e6);
+               static_cast<double>(report.bytes) / 1e6);
   return OkStatus();
 }
 

@@ -19,11 +19,10 @@ constexpr double kLn10 = 2.302585092994046;
 constexpr char kTableMagic[] = "UNSPCAND";
 constexpr uint32_t kMeta = SectionTag("META");  // JSON: what the table was compiled from
 constexpr StringIndexTags kKeyIndex = {SectionTag("KBLB"), SectionTag("KOFF"), SectionTag("HASH")};
+constexpr uint32_t kKeyFlags = SectionTag("KFLG");     // u8[keys]: kExtends
 constexpr uint32_t kListOffsets = SectionTag("LOFF");  // u32[keys + 1], into RECS
 constexpr uint32_t kRecords = SectionTag("RECS");      // Record[candidates]
-constexpr uint32_t kTextBlob = SectionTag("TBLB");     // distinct original texts
-constexpr uint32_t kTextOffsets = SectionTag("TOFF");  // u32[texts + 1], into TBLB
-constexpr uint32_t kLmOffsets = SectionTag("LMOF");    // u32[texts + 1], into LMID
+constexpr uint32_t kTextBlob = SectionTag("TBLB");     // distinct original texts, concatenated
 constexpr uint32_t kLmIds = SectionTag("LMID");        // the texts' words as LM ids
 
 uint64_t uint64_key(uint32_t original, Inflection tag) {
@@ -206,27 +205,23 @@ Status CandidateTable::Init(const Lexicon& lexicon, const LanguageModel& lm) {
   }
   fingerprint_ = std::strtoull(meta["channel_fingerprint"].get<std::string>().c_str(), nullptr, 16);
   RETURN_IF_ERROR(keys_.Init(file_, kKeyIndex, "candidate keys"));
+  ASSIGN_OR_RETURN(key_flags_, file_.Array<uint8_t>(kKeyFlags));
   ASSIGN_OR_RETURN(list_offsets_, file_.Array<uint32_t>(kListOffsets));
   ASSIGN_OR_RETURN(records_, file_.Array<Record>(kRecords));
   ASSIGN_OR_RETURN(text_blob_, file_.Section(kTextBlob));
-  ASSIGN_OR_RETURN(text_offsets_, file_.Array<uint32_t>(kTextOffsets));
-  ASSIGN_OR_RETURN(lm_offsets_, file_.Array<uint32_t>(kLmOffsets));
   ASSIGN_OR_RETURN(lm_ids_, file_.Array<uint32_t>(kLmIds));
-  // Structural invariants, so that Find may index without checks.
+  // Structural invariants, so that AppendList may index without checks.
+  if (key_flags_.size() != keys_.size()) return corrupt("key flags do not match the keys");
   if (list_offsets_.size() != size_t{keys_.size()} + 1) return corrupt("list offsets do not match the keys");
   if (const char* f = OffsetsFault(list_offsets_, records_.size())) return corrupt(std::string("list offsets ") + f);
-  if (text_offsets_.empty() || lm_offsets_.size() != text_offsets_.size()) return corrupt("text tables disagree");
-  if (const char* f = OffsetsFault(text_offsets_, text_blob_.size())) return corrupt(std::string("text offsets ") + f);
-  if (const char* f = OffsetsFault(lm_offsets_, lm_ids_.size())) return corrupt(std::string("LM offsets ") + f);
-  const size_t texts = text_offsets_.size() - 1;
-  for (size_t t = 0; t < texts; ++t) {
-    if (lm_offsets_[t + 1] == lm_offsets_[t]) return corrupt("an original with no words");
+  for (const Record& r : records_) {
+    if (uint64_t{r.text_begin} + r.text_size > text_blob_.size() || r.lm_count == 0 ||
+        uint64_t{r.lm_begin} + r.lm_count > lm_ids_.size() || r.original >= lexicon.size()) {
+      return corrupt("a candidate out of range");
+    }
   }
   for (uint32_t id : lm_ids_) {
     if (id >= lm.vocab_size() || id == lm.unk()) return corrupt("a word the language model does not have");
-  }
-  for (const Record& r : records_) {
-    if (r.text >= texts || r.original >= lexicon.size()) return corrupt("a candidate out of range");
   }
   return OkStatus();
 }
@@ -235,8 +230,8 @@ void CandidateTable::AppendList(uint32_t k, std::vector<Candidate>* out) const {
   for (uint32_t i = list_offsets_[k]; i < list_offsets_[k + 1]; ++i) {
     const Record& r = records_[i];
     Candidate c;
-    c.text = text_blob_.substr(text_offsets_[r.text], text_offsets_[r.text + 1] - text_offsets_[r.text]);
-    c.lm = lm_ids_.subspan(lm_offsets_[r.text], lm_offsets_[r.text + 1] - lm_offsets_[r.text]);
+    c.text = text_blob_.substr(r.text_begin, r.text_size);
+    c.lm = lm_ids_.subspan(r.lm_begin, r.lm_count);
     c.original = r.original;
     c.unigram = r.unigram;
     c.observed_unigram = r.observed_unigram;
@@ -326,39 +321,51 @@ Status CompileCandidateTable(const Lexicon& lexicon, const LanguageModel& lm, co
     if (progress) progress(block + n, phrases.size());
   }
 
-  // The keys: phrases with candidates and their leading runs of 2+ words.
+  // The keys: phrases with candidates and all their leading word runs.
   std::unordered_map<std::string, size_t> phrase_of;  // key -> index into phrases, or SIZE_MAX
   for (size_t p = 0; p < phrases.size(); ++p) {
+    if (!lists[p].empty()) phrase_of[phrases[p]] = p;
+  }
+  for (size_t p = 0; p < phrases.size(); ++p) {
     if (lists[p].empty()) continue;
-    phrase_of[phrases[p]] = p;
-    for (size_t space = phrases[p].find(' '); space != std::string::npos;) {
-      space = phrases[p].find(' ', space + 1);
-      if (space == std::string::npos) break;
+    for (size_t space = phrases[p].find(' '); space != std::string::npos; space = phrases[p].find(' ', space + 1)) {
       phrase_of.emplace(phrases[p].substr(0, space), SIZE_MAX);
     }
   }
   std::vector<std::string> keys;
   for (const auto& [key, p] : phrase_of) keys.push_back(key);
   std::sort(keys.begin(), keys.end());
+  std::vector<uint8_t> key_flags(keys.size(), 0);
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const size_t space = keys[k].rfind(' ');
+    if (space == std::string::npos) continue;
+    // Its leading run is a key too (closure above): mark it.
+    const auto it = std::lower_bound(keys.begin(), keys.end(), keys[k].substr(0, space));
+    key_flags[static_cast<size_t>(it - keys.begin())] |= 1;
+  }
 
   std::vector<uint32_t> list_offsets = {0};
   std::vector<CandidateTable::Record> records;
   std::string text_blob;
-  std::vector<uint32_t> text_offsets = {0}, lm_offsets = {0}, lm_ids;
-  std::unordered_map<std::string, uint32_t> text_ids;
+  std::vector<uint32_t> lm_ids;
+  struct Placed {
+    uint32_t text_begin, lm_begin;
+  };
+  std::unordered_map<std::string, Placed> placed;  // each distinct text stored once
   for (const std::string& key : keys) {
     const size_t p = phrase_of[key];
     if (p != SIZE_MAX) {
       for (const Owned& c : lists[p]) {
-        auto [it, added] = text_ids.emplace(c.text, static_cast<uint32_t>(text_offsets.size() - 1));
+        if (c.text.size() > 0xFFFF || c.lm.size() > 0xFF) return InternalError("candidate table: an original too long");
+        auto [it, added] = placed.emplace(c.text, Placed{static_cast<uint32_t>(text_blob.size()),
+                                                         static_cast<uint32_t>(lm_ids.size())});
         if (added) {
           text_blob += c.text;
-          text_offsets.push_back(static_cast<uint32_t>(text_blob.size()));
           lm_ids.insert(lm_ids.end(), c.lm.begin(), c.lm.end());
-          lm_offsets.push_back(static_cast<uint32_t>(lm_ids.size()));
         }
-        records.push_back({it->second, c.fields.original, c.fields.unigram, c.fields.observed_unigram,
-                           c.fields.log_q, c.fields.weight});
+        records.push_back({it->second.text_begin, it->second.lm_begin, static_cast<uint16_t>(c.text.size()),
+                           static_cast<uint8_t>(c.lm.size()), 0, c.fields.original, c.fields.unigram,
+                           c.fields.observed_unigram, c.fields.log_q, c.fields.weight});
       }
     }
     list_offsets.push_back(static_cast<uint32_t>(records.size()));
@@ -376,17 +383,16 @@ Status CompileCandidateTable(const Lexicon& lexicon, const LanguageModel& lm, co
                                {"candidates", records.size()}};
   writer.AddSection(kMeta, meta.dump());
   RETURN_IF_ERROR(WriteStringIndex(keys, kKeyIndex, &writer));
+  writer.AddArray(kKeyFlags, key_flags);
   writer.AddArray(kListOffsets, list_offsets);
   writer.AddArray(kRecords, records);
+  report->text_bytes = text_blob.size();
   writer.AddSection(kTextBlob, std::move(text_blob));
-  writer.AddArray(kTextOffsets, text_offsets);
-  writer.AddArray(kLmOffsets, lm_offsets);
   writer.AddArray(kLmIds, lm_ids);
   const std::string bytes = writer.Serialize();
   report->keys = keys.size();
   for (const auto& list : lists) report->phrases += !list.empty();
   report->candidates = records.size();
-  report->texts = text_offsets.size() - 1;
   report->bytes = bytes.size();
   return WriteFileAtomically(path, bytes);
 }

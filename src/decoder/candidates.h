@@ -88,34 +88,42 @@ class CandidateBuilder {
 
 class CandidateTable {
  public:
-  static constexpr uint32_t kVersion = 1;
+  static constexpr uint32_t kVersion = 2;
 
   // Maps and validates candidates.bin, and checks that it was compiled
   // from this very lexicon and language model. Errors: kNotFound,
   // kDataLoss (corrupt, or compiled from other files), kVersionMismatch.
   static Result<CandidateTable> Open(const std::string& path, const Lexicon& lexicon, const LanguageModel& lm);
 
-  // One list entry in the file; the text (and so its LM ids) by number.
+  // One list entry in the file, self-contained so that reading a list
+  // touches one run of records: where its text and its words' LM ids are.
   struct Record {
-    uint32_t text;
+    uint32_t text_begin;  // into the text blob
+    uint32_t lm_begin;    // into the LM ids
+    uint16_t text_size;
+    uint8_t lm_count;     // >= 1
+    uint8_t reserved;     // 0
     uint32_t original;
     float unigram, observed_unigram, log_q, weight;
   };
+  static_assert(sizeof(Record) == 32);
 
   uint64_t fingerprint() const { return fingerprint_; }
   size_t keys() const { return keys_.size(); }
   // The number of an observed lower-case phrase, or kNone. Invariant: every
   // phrase with candidates is a key, and so is each of its leading word
-  // runs of two or more words (with an empty list if it has none itself);
-  // so kNone for a phrase of two or more words means that no longer phrase
-  // starting with it has candidates either.
+  // runs (with an empty list if it has none itself); so kNone means that
+  // neither the phrase nor any longer one starting with it has candidates.
   static constexpr uint32_t kNone = StringIndex::kNone;
   uint32_t FindKey(std::string_view key) const { return keys_.Find(key); }
+  // Whether some longer key starts with key `k` and a space.
+  bool Extends(uint32_t k) const { return (key_flags_[k] & kExtends) != 0; }
   // Appends key `k`'s list, as CandidateBuilder::Build gives it, to `out`.
   // Views stay valid while the table lives.
   void AppendList(uint32_t k, std::vector<Candidate>* out) const;
 
  private:
+  static constexpr uint8_t kExtends = 1;
   Status Init(const Lexicon& lexicon, const LanguageModel& lm);
 
   BinaryFile file_;
@@ -124,14 +132,15 @@ class CandidateTable {
   std::span<const uint32_t> list_offsets_;  // per key, into records_
   std::span<const Record> records_;
   std::string_view text_blob_;
-  std::span<const uint32_t> text_offsets_, lm_offsets_, lm_ids_;
+  std::span<const uint8_t> key_flags_;
+  std::span<const uint32_t> lm_ids_;
 };
 
 struct CandidateCompileReport {
   uint64_t phrases = 0;     // observed phrases with at least one candidate
   uint64_t keys = 0;        // those and their leading word runs
+  uint64_t text_bytes = 0;  // distinct original texts, bytes
   uint64_t candidates = 0;  // list entries
-  uint64_t texts = 0;       // distinct original texts
   uint64_t bytes = 0;
 };
 

@@ -229,22 +229,21 @@ struct Decoder::Impl {
   }
 
   // The candidates for the observed lower-case phrase in `key` (words in
-  // `phrase`) in *out; false if no phrase starting with these words (of
-  // two or more) can have candidates, so that the span need not grow.
-  bool CandidatesFor(std::span<const Candidate>* out) {
-    const bool multiword = phrase.size() > 1;
+  // `phrase`) in *out, and in *extends whether a longer phrase starting
+  // with it may have any (if not, the span need not grow).
+  void CandidatesFor(std::span<const Candidate>* out, bool* extends) {
+    *out = {};
+    *extends = false;
     if (table != nullptr) {
       const uint32_t k = table->FindKey(key);
-      if (k == CandidateTable::kNone) {
-        *out = {};
-        return !multiword;
-      }
+      if (k == CandidateTable::kNone) return;
       const size_t start = sentence_candidates.size();
       table->AppendList(k, &sentence_candidates);
       *out = std::span<const Candidate>(sentence_candidates).subspan(start);
-      return true;
+      *extends = table->Extends(k);
+      return;
     }
-    if (multiword && !MayStartPhrase()) return false;
+    if (phrase.size() > 1 && !MayStartPhrase()) return;
     auto it = candidates.find(key);
     if (it == candidates.end()) {
       std::vector<Candidate> list;
@@ -252,7 +251,7 @@ struct Decoder::Impl {
       it = candidates.emplace(key, std::move(list)).first;
     }
     *out = it->second;
-    return true;
+    *extends = true;
   }
 
   void ReadWords(std::string_view text) {
@@ -499,17 +498,20 @@ struct Decoder::Impl {
         key += next.lower;
         phrase.push_back(next.lower);
         std::span<const Candidate> list;
-        if (!CandidatesFor(&list)) break;
-        if (list.empty()) continue;
-        SelectCandidates(i, list);
-        LocalGains(first, n, i, i + len, selected);
-        for (size_t ci = 0; ci < selected.size(); ++ci) {
-          const Candidate& c = *selected[ci];
-          if (gains[ci] < -channel.prefilter_delta) continue;
-          arcs_at[i].push_back(static_cast<uint32_t>(arcs.size()));
-          arcs.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(i + len), &c, 0,
-                          static_cast<float>(log_rho + rho_shift + c.weight)});
+        bool extends = false;
+        CandidatesFor(&list, &extends);
+        if (!list.empty()) {
+          SelectCandidates(i, list);
+          LocalGains(first, n, i, i + len, selected);
+          for (size_t ci = 0; ci < selected.size(); ++ci) {
+            const Candidate& c = *selected[ci];
+            if (gains[ci] < -channel.prefilter_delta) continue;
+            arcs_at[i].push_back(static_cast<uint32_t>(arcs.size()));
+            arcs.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(i + len), &c, 0,
+                            static_cast<float>(log_rho + rho_shift + c.weight)});
+          }
         }
+        if (!extends) break;
       }
     }
   }
