@@ -270,6 +270,17 @@ check "the table is the build's, byte for byte" cmp -s "$MODEL/candidates.bin" "
 head -c 100000 "$MODEL/candidates.bin" >"$WORK/m2/candidates.bin"
 expect "detect: truncated candidate table" 4 "candidates.bin.*truncated" -- $UNSPIN detect --model "$WORK/m2" "$WORK/spun.txt"
 expect "model compile replaces a damaged table" 0 "compiled" -- $UNSPIN model compile "$WORK/m2"
+expect "model info describes the table" 0 "" -- $UNSPIN model info --json "$WORK/m2"
+check "the table matches the model's channel" python3 -c '
+import json, sys
+t = json.load(open(sys.argv[1]))["candidate_table"]
+assert t["matches_channel"] is True and t["keys"] > 100000, t
+' "$WORK/out"
+sed 's/"max_candidates": 32/"max_candidates": 16/' "$MODEL/channel.json" >"$WORK/m2/channel.json"
+expect "model info: a table for another channel" 0 "" -- $UNSPIN model info --json "$WORK/m2"
+check "... is reported unused" grep -q '"matches_channel":false' "$WORK/out"
+expect "a table for another channel is ignored, not an error" 0 "" -- $UNSPIN restore --model "$WORK/m2" "$WORK/spun.txt"
+cp "$MODEL/channel.json" "$WORK/m2/channel.json"
 expect "model compile: missing model" 4 "unspin model build" -- $UNSPIN model compile "$WORK/nomodel"
 expect "eval refuses a document in both sets" 3 "in both the calibration and the test set" -- \
   $UNSPIN eval --model "$MODEL" --test "$TESTS/data/eval_small.jsonl" --calibrate "$TESTS/data/eval_small.jsonl"

@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "decoder/candidates.h"
 #include "decoder/channel.h"
 #include "lexicon/lexicon.h"
 #include "lexicon/lexicon_builder.h"
@@ -153,6 +154,24 @@ int RunInfo(const std::string& model, bool json) {
       j["quantized"].push_back(o.quantized != 0);
     }
     j["build"] = nlohmann::json::parse(lm->MetaJson(), nullptr, false);
+
+    // The compiled candidate table, checked against both, and whether the
+    // model's channel is the one it was compiled for (else it goes unused).
+    const std::string table_path = CandidateTablePath(ResolveModelDir(model));
+    if (FileExists(table_path)) {
+      start = std::chrono::steady_clock::now();
+      auto table = CandidateTable::Open(table_path, *lex, *lm);
+      ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      if (!table.ok()) return Fail(table.status(), kExitModel);
+      auto channel = ChannelParams::Load(ChannelPath(ResolveModelDir(model)));
+      if (!channel.ok()) return Fail(channel.status(), kExitModel);
+      out["candidate_table"] = {{"path", table_path},
+                                {"bytes", table->file_size()},
+                                {"format_version", CandidateTable::kVersion},
+                                {"load_ms", ms},
+                                {"keys", table->keys()},
+                                {"matches_channel", table->fingerprint() == CandidateFingerprint(*channel)}};
+    }
   }
   std::string text = json ? out.dump() : out.dump(2);
   std::printf("%s\n", text.c_str());

@@ -109,6 +109,7 @@ class CandidateTable {
   static_assert(sizeof(Record) == 32);
 
   uint64_t fingerprint() const { return fingerprint_; }
+  uint64_t file_size() const { return file_.info().file_size; }
   size_t keys() const { return keys_.size(); }
   // The number of an observed lower-case phrase, or kNone. Invariant: every
   // phrase with candidates is a key, and so is each of its leading word
