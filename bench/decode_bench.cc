@@ -65,65 +65,57 @@ const std::vector<std::string>& Documents() {
   return *docs;
 }
 
-void SetLatencyCounters(benchmark::State& state, std::vector<double>* ms, size_t bytes) {
-  std::sort(ms->begin(), ms->end());
-  state.counters["p50_ms"] = (*ms)[ms->size() / 2];
-  state.counters["p99_ms"] = (*ms)[std::min(ms->size() - 1, ms->size() * 99 / 100)];
-  state.SetBytesProcessed(static_cast<int64_t>(bytes));
-  state.SetItemsProcessed(static_cast<int64_t>(ms->size()));
-}
-
-// detect + restore of one document, a decoder reused across documents (as
-// a batch job or server thread uses it).
-void BM_DetectRestore1000Words(benchmark::State& state) {
+// Runs `process(doc)` on the documents in turn, one per iteration, timing
+// each: p50 and p99 counters, bytes and documents per second.
+template <typename Process>
+void TimeEachDocument(benchmark::State& state, Process process) {
   const auto& docs = Documents();
-  Decoder decoder(DefaultModel());
-  DecodeResult r;
   std::vector<double> ms;
   size_t i = 0, bytes = 0;
   for (auto _ : state) {
     const std::string& doc = docs[i++ % docs.size()];
     const auto start = std::chrono::steady_clock::now();
-    decoder.Decode(doc, &r);
+    process(doc);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-    benchmark::DoNotOptimize(r.probability);
     bytes += doc.size();
   }
-  SetLatencyCounters(state, &ms, bytes);
+  std::sort(ms.begin(), ms.end());
+  state.counters["p50_ms"] = ms[ms.size() / 2];
+  state.counters["p99_ms"] = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.SetItemsProcessed(static_cast<int64_t>(ms.size()));
+}
+
+// detect + restore of one document, a decoder reused across documents (as
+// a batch job or server thread uses it).
+void BM_DetectRestore1000Words(benchmark::State& state) {
+  Decoder decoder(DefaultModel());
+  DecodeResult r;
+  TimeEachDocument(state, [&](const std::string& doc) {
+    decoder.Decode(doc, &r);
+    benchmark::DoNotOptimize(r.probability);
+  });
 }
 BENCHMARK(BM_DetectRestore1000Words)->Iterations(600)->Unit(benchmark::kMillisecond);
 
 // The same with a new decoder per document: nothing cached from earlier
 // documents (the first document a process sees).
 void BM_DetectRestore1000WordsColdDecoder(benchmark::State& state) {
-  const auto& docs = Documents();
   DecodeResult r;
-  std::vector<double> ms;
-  size_t i = 0, bytes = 0;
-  for (auto _ : state) {
-    const std::string& doc = docs[i++ % docs.size()];
-    const auto start = std::chrono::steady_clock::now();
+  TimeEachDocument(state, [&](const std::string& doc) {
     Decoder decoder(DefaultModel());
     decoder.Decode(doc, &r);
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     benchmark::DoNotOptimize(r.probability);
-    bytes += doc.size();
-  }
-  SetLatencyCounters(state, &ms, bytes);
+  });
 }
 BENCHMARK(BM_DetectRestore1000WordsColdDecoder)->Iterations(100)->Unit(benchmark::kMillisecond);
 
 // Baseline: the perplexity detector, which scores each sentence with the
 // same language model and nothing else.
 void BM_PerplexityBaseline1000Words(benchmark::State& state) {
-  const auto& docs = Documents();
   const LanguageModel& lm = DefaultModel().lm();
   LmLineTokenizer tokenizer(LmTokens::kWords);
-  std::vector<double> ms;
-  size_t i = 0, bytes = 0;
-  for (auto _ : state) {
-    const std::string& doc = docs[i++ % docs.size()];
-    const auto start = std::chrono::steady_clock::now();
+  TimeEachDocument(state, [&](const std::string& doc) {
     double total = 0;
     size_t begin = 0;
     // One sentence per line or full stop, as the baseline reads it.
@@ -134,11 +126,8 @@ void BM_PerplexityBaseline1000Words(benchmark::State& state) {
         begin = k + 1;
       }
     }
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     benchmark::DoNotOptimize(total);
-    bytes += doc.size();
-  }
-  SetLatencyCounters(state, &ms, bytes);
+  });
 }
 BENCHMARK(BM_PerplexityBaseline1000Words)->Iterations(600)->Unit(benchmark::kMillisecond);
 

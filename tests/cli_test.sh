@@ -232,6 +232,10 @@ $UNSPIN spin --model "$MODEL" --jsonl --rate 0.4 "$TESTS/data/eval_small.jsonl" 
 expect "adapt learns from a bag of spun text" 0 "learnt pairs" -- $UNSPIN adapt --model "$MODEL" --jsonl "$WORK/bag.jsonl" -o "$WORK/adapted" --iterations 2
 expect "the adapted model decodes" 0 "" -- $UNSPIN restore --model "$WORK/adapted" "$WORK/spun.txt"
 check "adapted channel says what it learnt from" grep -q '"adapted_on": "8 document' "$WORK/adapted/channel.json"
+check "the adapted model has its own candidate table" test -s "$WORK/adapted/candidates.bin"
+expect "adapt --no-compile" 0 "learnt pairs" -- $UNSPIN adapt --model "$MODEL" --jsonl "$WORK/bag.jsonl" -o "$WORK/adapted" --iterations 1 --no-compile
+check "... leaves no stale table behind" test ! -e "$WORK/adapted/candidates.bin"
+expect "... and the model still decodes" 0 "" -- $UNSPIN restore --model "$WORK/adapted" "$WORK/spun.txt"
 expect "adapt: empty input" 3 "input is empty" -- $UNSPIN adapt --model "$MODEL" "$WORK/empty.txt" -o "$WORK/adapted2"
 expect "adapt: --out is required" 2 "" -- $UNSPIN adapt --model "$MODEL" "$WORK/spun.txt"
 head -4 "$TESTS/data/eval_small.jsonl" | sed 's/"id": "doc/"id": "cal/' >"$WORK/cal.jsonl"

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "decoder/adapt.h"
@@ -325,13 +324,8 @@ TEST(CandidateTable, RefusesForeignAndCorruptFiles) {
     EXPECT_TRUE(w.WriteAtomically(path).ok());
     return path;
   };
-  auto hex = [](uint64_t v) {
-    char b[17];
-    std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
-    return std::string(b);
-  };
-  const nlohmann::json good = {{"lexicon_checksum", hex(model.lexicon().file().info().checksum)},
-                               {"lm_checksum", hex(model.lm().file().info().checksum)},
+  const nlohmann::json good = {{"lexicon_checksum", Hex64(model.lexicon().file().info().checksum)},
+                               {"lm_checksum", Hex64(model.lm().file().info().checksum)},
                                {"channel_fingerprint", "0"}};
   auto empty = CandidateTable::Open(write_table("empty.bin", good), model.lexicon(), model.lm());
   ASSERT_TRUE(empty.ok()) << empty.status().message();

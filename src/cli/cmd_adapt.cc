@@ -102,11 +102,12 @@ int RunAdapt(const AdaptFlags& f) {
     if (Status s = LinkOrCopy(model_dir + part, f.out + part); !s.ok()) return Fail(s, kExitFailure);
   }
   if (Status s = channel.Save(ChannelPath(f.out)); !s.ok()) return Fail(s, kExitFailure);
-  // The learnt q changes the candidate lists: the source model's table
-  // does not apply, and without one of its own the model decodes slowly.
-  std::remove(CandidateTablePath(f.out).c_str());
-  if (f.compile) {
-    if (Status s = CompileModelCandidates(f.out, options.threads); !s.ok()) return Fail(s, kExitFailure);
+  // The learnt q changes the candidate lists: a table left from an earlier
+  // run would not apply, and without one of its own the model decodes slowly.
+  if (!f.compile) {
+    std::remove(CandidateTablePath(f.out).c_str());
+  } else if (Status s = CompileModelCandidates(f.out, options.threads); !s.ok()) {
+    return Fail(s, kExitFailure);
   }
   std::fprintf(stderr, "unspin: adapt: wrote %s (swap rate %.3f, %zu learnt pairs, %llu words read)\n",
                f.out.c_str(), channel.swap_rate, report.pairs, static_cast<unsigned long long>(report.words));

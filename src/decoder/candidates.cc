@@ -25,16 +25,6 @@ constexpr uint32_t kRecords = SectionTag("RECS");      // Record[candidates]
 constexpr uint32_t kTextBlob = SectionTag("TBLB");     // distinct original texts, concatenated
 constexpr uint32_t kLmIds = SectionTag("LMID");        // the texts' words as LM ids
 
-uint64_t uint64_key(uint32_t original, Inflection tag) {
-  return uint64_t{original} * kInflectionCount + static_cast<uint64_t>(tag);
-}
-
-std::string Hex(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 }  // namespace
 
 uint64_t CandidateFingerprint(const ChannelParams& channel) {
@@ -92,7 +82,7 @@ float CandidateBuilder::QFor(uint32_t original, std::string_view key) {
 }
 
 const CandidateBuilder::Realized& CandidateBuilder::Realize(uint32_t original, Inflection tag) {
-  const uint64_t k = uint64_key(original, tag);
+  const uint64_t k = ReadingKey(original, tag);
   if (auto it = realized_.find(k); it != realized_.end()) return it->second;
   Realized r;
   r.text = InflectPhrase(lexicon_, original, tag);
@@ -124,9 +114,9 @@ void CandidateBuilder::Build(std::string_view key, const std::vector<std::string
   if (secondary_.sources != 0) {
     OriginalReadings(lexicon_, words, secondary_, &secondary_readings_);
     std::unordered_set<uint64_t> seen;
-    for (const OriginalReading& r : readings_) seen.insert(uint64_key(r.original, r.tag));
+    for (const OriginalReading& r : readings_) seen.insert(ReadingKey(r.original, r.tag));
     for (const OriginalReading& r : secondary_readings_) {
-      if (!seen.contains(uint64_key(r.original, r.tag))) readings_.push_back(r);
+      if (!seen.contains(ReadingKey(r.original, r.tag))) readings_.push_back(r);
     }
   }
   for (size_t ri = 0; ri < readings_.size(); ++ri) {
@@ -199,8 +189,8 @@ Status CandidateTable::Init(const Lexicon& lexicon, const LanguageModel& lm) {
     return corrupt("META is not the candidate table's JSON");
   }
   // A table is only valid beside the files it was compiled from.
-  if (meta["lexicon_checksum"].get<std::string>() != Hex(lexicon.file().info().checksum) ||
-      meta["lm_checksum"].get<std::string>() != Hex(lm.file().info().checksum)) {
+  if (meta["lexicon_checksum"].get<std::string>() != Hex64(lexicon.file().info().checksum) ||
+      meta["lm_checksum"].get<std::string>() != Hex64(lm.file().info().checksum)) {
     return corrupt("compiled from another lexicon or language model; rebuild it with: unspin model build");
   }
   fingerprint_ = std::strtoull(meta["channel_fingerprint"].get<std::string>().c_str(), nullptr, 16);
@@ -376,9 +366,9 @@ Status CompileCandidateTable(const Lexicon& lexicon, const LanguageModel& lm, co
   }
 
   BinaryFileWriter writer(kTableMagic, CandidateTable::kVersion);
-  const nlohmann::json meta = {{"lexicon_checksum", Hex(lexicon.file().info().checksum)},
-                               {"lm_checksum", Hex(lm.file().info().checksum)},
-                               {"channel_fingerprint", Hex(CandidateFingerprint(channel))},
+  const nlohmann::json meta = {{"lexicon_checksum", Hex64(lexicon.file().info().checksum)},
+                               {"lm_checksum", Hex64(lm.file().info().checksum)},
+                               {"channel_fingerprint", Hex64(CandidateFingerprint(channel))},
                                {"keys", keys.size()},
                                {"candidates", records.size()}};
   writer.AddSection(kMeta, meta.dump());

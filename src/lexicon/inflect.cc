@@ -44,11 +44,11 @@ void OriginalReadings(const Lexicon& lexicon, const std::vector<std::string>& wo
                       std::vector<OriginalReading>* out) {
   out->clear();
   std::vector<uint32_t> originals;
-  std::unordered_set<uint64_t> seen;  // original * kInflectionCount + tag
+  std::unordered_set<uint64_t> seen;  // ReadingKey
   auto add_all = [&](uint32_t observed, Inflection tag) {
     lexicon.Originals(observed, filter, &originals);
     for (uint32_t o : originals) {
-      if (seen.insert(uint64_t{o} * kInflectionCount + static_cast<uint64_t>(tag)).second) out->push_back({o, tag});
+      if (seen.insert(ReadingKey(o, tag)).second) out->push_back({o, tag});
     }
   };
   if (uint32_t id = lexicon.Find(Join(words, ' ')); id != Lexicon::kNone) add_all(id, Inflection::kBase);

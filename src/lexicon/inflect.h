@@ -5,6 +5,7 @@
 #ifndef UNSPIN_LEXICON_INFLECT_H_
 #define UNSPIN_LEXICON_INFLECT_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,11 @@ struct OriginalReading {
   uint32_t original;  // lexicon id of the original's lemma phrase
   Inflection tag;     // inflection carried from the observed phrase
 };
+
+// A number unique to each (original, tag), for sets and maps of readings.
+inline uint64_t ReadingKey(uint32_t original, Inflection tag) {
+  return uint64_t{original} * kInflectionCount + static_cast<uint64_t>(tag);
+}
 
 // Originals whose substitutes include the observed lower-case phrase
 // `words` (as is, or with one word lemmatised), each with the inflection

@@ -271,10 +271,7 @@ nlohmann::json FileFact(const std::string& path) {
   j["path"] = path;
   if (data.ok()) {
     j["bytes"] = data->size();
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx",
-                  static_cast<unsigned long long>(Checksum64(data->data(), data->size())));
-    j["xxh3"] = hex;
+    j["xxh3"] = Hex64(Checksum64(data->data(), data->size()));
   }
   return j;
 }

@@ -1,5 +1,7 @@
 #include "util/strings.h"
 
+#include <cstdio>
+
 namespace unspin {
 
 std::vector<std::string> Split(std::string_view text, char separator) {
@@ -23,6 +25,12 @@ std::string Join(const std::vector<std::string>& parts, char separator) {
     out += parts[i];
   }
   return out;
+}
+
+std::string Hex64(uint64_t value) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(value));
+  return hex;
 }
 
 }  // namespace unspin
