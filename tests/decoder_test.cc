@@ -80,6 +80,35 @@ TEST(Decoder, RestoresTorturedPhrases) {
   EXPECT_EQ(c.restored, clean);
 }
 
+TEST(Decoder, BestOriginalsGivenTheSpans) {
+  // Told where the swaps are, the decoder names each one's likeliest
+  // original in context, cased like the span, possessive ending kept.
+  const std::string text =
+      "Reporters of the Related Press's office said it. Counterfeit consciousness is here; the flag to "
+      "commotion ratio fell.";
+  auto range = [&](std::string_view part) {
+    const size_t at = text.find(part);
+    return std::pair<uint64_t, uint64_t>(at, at + part.size());
+  };
+  const std::vector<std::pair<uint64_t, uint64_t>> ranges = {
+      range("Related"), range("Press's"), range("Counterfeit consciousness"), range("flag to commotion"),
+      range("; "),            // no word
+      range("Reporters of"),  // words, but no phrase with candidates
+  };
+  Decoder decoder(DefaultModel());
+  std::vector<std::string> best;
+  decoder.BestOriginals(text, ranges, &best);
+  ASSERT_EQ(best.size(), ranges.size());
+  EXPECT_EQ(best[0], "Associated");
+  // Told that "Press's" was swapped, it names some other word, keeping the
+  // possessive ending.
+  EXPECT_TRUE(best[1].ends_with("'s") && best[1] != "Press's") << best[1];
+  EXPECT_EQ(best[2], "Artificial intelligence");
+  EXPECT_EQ(best[3], "signal to noise");
+  EXPECT_EQ(best[4], "");
+  EXPECT_EQ(best[5], "");
+}
+
 TEST(Decoder, LeavesCleanTextByteIdentical) {
   auto text = ReadFileToString(std::string(UNSPIN_DATA_DIR) + "/../examples/news.txt");
   ASSERT_TRUE(text.ok());

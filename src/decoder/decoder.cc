@@ -714,6 +714,41 @@ struct Decoder::Impl {
     out->spans.push_back(std::move(span));
   }
 
+  // Decoder::BestOriginals for the words [i, end) of the text ReadWords
+  // read last.
+  std::string BestOriginal(std::string_view text, size_t i, size_t end) {
+    for (size_t j = i; j < end; ++j) {
+      if (!words[j].swappable || (j > i && !words[j].joins_previous)) return {};
+    }
+    size_t first = i, last = end;
+    while (first > 0 && !words[first].sentence_start) --first;
+    while (last < words.size() && !words[last].sentence_start) ++last;
+    const LanguageModel& lm = model.lm();
+    LmState before = lm.BeginSentence();
+    for (size_t j = first; j < i; ++j) ScoreWord(words[j].lm, &before);
+    phrase.clear();
+    for (size_t j = i; j < end; ++j) phrase.push_back(words[j].lower);
+    key = Join(phrase, ' ');
+    sentence_candidates.clear();
+    std::span<const Candidate> list;
+    bool extends = false;
+    CandidatesFor(&list, &extends);
+    const size_t right = std::min(last, end + static_cast<size_t>(lm.order() - 1));
+    const Candidate* best = nullptr;
+    double best_score = kNegInf;
+    for (const Candidate& c : list) {
+      LmState state = before;
+      double score = c.weight;
+      for (uint32_t id : c.lm) score += ScoreWord(id, &state);
+      for (size_t j = end; j < right; ++j) score += ScoreWord(words[j].lm, &state);
+      if (right == last) score += lm.Score(state, lm.eos(), &state) * kLn10;
+      if (score > best_score) best_score = score, best = &c;
+    }
+    if (best == nullptr) return {};
+    const Word& tail = words[end - 1];
+    return CaseLike(i, end, best->text) + std::string(text.substr(tail.end - tail.suffix, tail.suffix));
+  }
+
   static bool StartsWithVowelSound(std::string_view w) {
     if (w.empty()) return false;
     for (std::string_view silent_h : {"hour", "honest", "honor", "honour", "heir"}) {
@@ -791,6 +826,24 @@ void Decoder::Decode(std::string_view text, DecodeResult* out, std::vector<SwapE
   }
   out->span_count = out->spans.size();
   out->restored = ApplyEdits(text, edits);
+}
+
+void Decoder::BestOriginals(std::string_view text, std::span<const std::pair<uint64_t, uint64_t>> ranges,
+                            std::vector<std::string>* originals) {
+  Impl& d = *impl_;
+  d.TrimCaches();
+  d.ReadWords(text);
+  originals->clear();
+  for (const auto& [begin, end] : ranges) {
+    auto from = std::lower_bound(d.words.begin(), d.words.end(), begin,
+                                 [](const Word& w, uint64_t b) { return w.begin < b; });
+    auto to = from;
+    while (to != d.words.end() && to->end <= end) ++to;
+    originals->push_back(from == to ? std::string()
+                                    : d.BestOriginal(text, static_cast<size_t>(from - d.words.begin()),
+                                                     static_cast<size_t>(to - d.words.begin())));
+  }
+  d.sentence_candidates.clear();
 }
 
 void Decoder::DecodeDocument(std::string_view text, DecodeResult* out, size_t window_bytes,

@@ -19,6 +19,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -125,6 +127,17 @@ class Decoder {
   // offsets of `text`.
   void DecodeDocument(std::string_view text, DecodeResult* out, size_t window_bytes = size_t{1} << 20,
                       std::vector<SwapEvidence>* swaps = nullptr);
+
+  // For evaluation: what restoration could reach if detection were perfect.
+  // For each byte range of `text` that is known to have been swapped, the
+  // original this decoder's language model and channel prefer, told only
+  // that: the best of the span's candidates (all of them, none pruned by
+  // the search) in the context of the observed words around it, judged over
+  // the span and the words after it that see it in their n-gram context.
+  // Cased like the span, possessive ending kept, as a restored span's
+  // original is. Empty for a range that covers no word or has no candidate.
+  void BestOriginals(std::string_view text, std::span<const std::pair<uint64_t, uint64_t>> ranges,
+                     std::vector<std::string>* originals);
 
   // The channel in use (the model's, unless replaced).
   const ChannelParams& channel() const;

@@ -61,20 +61,25 @@ struct SpunDocStats {
   double score = 0, baseline = 0;
   bool flagged = false;
   uint64_t swaps = 0, reachable = 0, detected = 0, restored = 0, restored_reachable = 0;
+  uint64_t restorable = 0;  // reachable swaps restored by Decoder::BestOriginals (told the span)
   uint64_t predicted = 0, predicted_true = 0;
   uint64_t unswapped_words = 0, unswapped_changed = 0;
 };
 
 bool Overlaps(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1) { return a0 < b1 && b0 < a1; }
 
+// `best` (optional): Decoder::BestOriginals of the swaps' spans, in order.
 SpunDocStats ScoreSpunDoc(const SpinResult& spun, const DecodeResult& r, const Lexicon& lexicon,
-                          const LexiconFilter& filter, std::vector<OriginalCandidate>* scratch) {
+                          const LexiconFilter& filter, std::vector<OriginalCandidate>* scratch,
+                          const std::vector<std::string>* best = nullptr) {
   SpunDocStats s;
   s.baseline = BaselineScore(r);
   s.swaps = spun.swaps.size();
-  for (const SpinSwap& swap : spun.swaps) {
+  for (size_t k = 0; k < spun.swaps.size(); ++k) {
+    const SpinSwap& swap = spun.swaps[k];
     const bool reachable = Reachable(lexicon, filter, swap.spun, swap.original, scratch);
     s.reachable += reachable;
+    s.restorable += reachable && best != nullptr && (*best)[k] == swap.original;
     bool detected = false, restored = false;
     for (const RestoredSpan& p : r.spans) {
       if (!Overlaps(p.begin, p.end, swap.spun_begin, swap.spun_end)) continue;
@@ -256,9 +261,14 @@ QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& tes
           SpinResult spun;
           spinner.Spin(test[i].text, &rng, &spun);
           DecodeResult r;
-          decoders[static_cast<size_t>(t)]->DecodeDocument(spun.text, &r);
+          Decoder& decoder = *decoders[static_cast<size_t>(t)];
+          decoder.DecodeDocument(spun.text, &r);
+          std::vector<std::pair<uint64_t, uint64_t>> ranges;
+          for (const SpinSwap& swap : spun.swaps) ranges.emplace_back(swap.spun_begin, swap.spun_end);
+          std::vector<std::string> best;
+          decoder.BestOriginals(spun.text, ranges, &best);
           std::vector<OriginalCandidate> scratch;
-          stats[i] = ScoreSpunDoc(spun, r, model.lexicon(), reach, &scratch);
+          stats[i] = ScoreSpunDoc(spun, r, model.lexicon(), reach, &scratch, &best);
           stats[i].score = DocumentScore(r, calibration);
           stats[i].flagged = r.spun;
           work_done.fetch_add(1);
@@ -279,6 +289,7 @@ QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& tes
           sum.detected += s.detected;
           sum.restored += s.restored;
           sum.restored_reachable += s.restored_reachable;
+          sum.restorable += s.restorable;
           sum.predicted += s.predicted;
           sum.predicted_true += s.predicted_true;
           sum.unswapped_words += s.unswapped_words;
@@ -297,6 +308,7 @@ QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& tes
         cell.span_recall = Share(sum.detected, sum.swaps);
         cell.restored = Share(sum.restored, sum.swaps);
         cell.restored_of_reachable = Share(sum.restored_reachable, sum.reachable);
+        cell.restorable_of_reachable = Share(sum.restorable, sum.reachable);
         cell.unswapped_changed = Share(sum.unswapped_changed, sum.unswapped_words);
         cell.flagged_docs = Share(flagged_docs, spun_docs);
         report.cells.push_back(cell);
@@ -456,6 +468,7 @@ nlohmann::json QualityReport::ToJson() const {
                           {"span_recall", c.span_recall},
                           {"restored", c.restored},
                           {"restored_of_reachable", c.restored_of_reachable},
+                          {"restorable_of_reachable", c.restorable_of_reachable},
                           {"unswapped_words_changed", c.unswapped_changed},
                           {"flagged_docs", c.flagged_docs}});
   }
@@ -475,14 +488,14 @@ std::string QualityReport::ToMarkdown() const {
   out += "\nSpun documents, by decoder lexicon x spinner profile x rate (AUROC and TPR against the clean documents "
          "above; baseline = plain LM perplexity):\n\n";
   out += "| decoder | profile | rate | AUROC | TPR@1% | TPR@0.1% | base AUROC | base TPR@1% | span P % | span R % | "
-         "restored % | of reachable % | reachable % | other words changed % |\n";
-  out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+         "restored % | of reachable % | if spans known % | reachable % | other words changed % |\n";
+  out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const CellReport& c : cells) {
     out += "| " + c.decoder + " | " + c.profile + " | " + Fixed(c.rate, 2) + " | " + Fixed(c.auroc, 4) + " | " +
            Percent(c.tpr_at_1) + " | " + Percent(c.tpr_at_01) + " | " + Fixed(c.base_auroc, 4) + " | " +
            Percent(c.base_tpr_at_1) + " | " + Percent(c.span_precision) + " | " + Percent(c.span_recall) + " | " +
            Percent(c.restored) + " | " + Percent(c.restored_of_reachable) + " | " +
-           Percent(Share(c.reachable, c.swaps)) + " | " + Fixed(100 * c.unswapped_changed, 2) + " |\n";
+           Percent(c.restorable_of_reachable) + " | " + Percent(Share(c.reachable, c.swaps)) + " | " + Fixed(100 * c.unswapped_changed, 2) + " |\n";
   }
   if (!adaptation.empty()) {
     out += "\nAdaptation (unspin adapt on " + std::to_string(adaptation[0].adapt_docs) +

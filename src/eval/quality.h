@@ -58,6 +58,10 @@ struct CellReport {
   double span_precision = 0, span_recall = 0;
   double restored = 0;               // share of swaps restored exactly
   double restored_of_reachable = 0;  // share of reachable swaps restored exactly
+  // Share of reachable swaps that Decoder::BestOriginals restores exactly:
+  // what restoration could reach with this language model and channel if
+  // detection were perfect.
+  double restorable_of_reachable = 0;
   double unswapped_changed = 0;      // share of unswapped words of spun documents changed
   double flagged_docs = 0;           // share called spun at the model's threshold
 };
