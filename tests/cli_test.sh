@@ -291,5 +291,101 @@ expect "eval refuses a document in both sets" 3 "in both the calibration and the
 expect "eval: missing test set says how to make it" 3 "make-eval-corpus" -- $UNSPIN eval --model "$MODEL" --test "$WORK/nope.jsonl"
 expect "eval: bad rate" 2 "bad rate" -- $UNSPIN eval --model "$MODEL" --rates 0.1,x
 
+# trace: index add / info, trace, and what they refuse.
+IDX="$WORK/idx"
+python3 - "$TESTS/data/eval_small.jsonl" "$TESTS/../examples/news.txt" >"$WORK/sources.jsonl" <<'PY'
+import json, sys
+docs = [json.loads(l) for l in open(sys.argv[1])]
+for d in docs:
+    print(json.dumps({"id": d["id"], "text": d["text"]}))
+print(json.dumps({"id": "news", "text": open(sys.argv[2]).read()}))
+print('{"id": "broken", "text": ')                       # broken JSON
+print(json.dumps({"text": "a record without an id"}))   # no id
+print(json.dumps({"id": "doc1", "text": "the same id again"}))
+PY
+expect "index add: bad records become error records" 5 "3 record(s) not added" -- \
+  $UNSPIN index add --model "$MODEL" --index "$IDX" "$WORK/sources.jsonl"
+check "... one per bad record, with its line" python3 -c '
+import json, sys
+records = [json.loads(l) for l in open(sys.argv[1])]
+assert [r["line"] for r in records] == [10, 11, 12], records
+assert "already in the index" in records[2]["error"], records
+' "$WORK/out"
+expect "index info --check" 0 "" -- $UNSPIN index info --model "$MODEL" --index "$IDX" --check
+check "... counts the documents" python3 -c '
+import json, sys
+info = json.load(open(sys.argv[1]))
+assert info["documents"] == 9 and info["integrity"] == "ok", info
+' "$WORK/out"
+$UNSPIN spin --model "$MODEL" --profile moby --rate 0.3 "$TESTS/../examples/news.txt" >"$WORK/news_spun.txt"
+expect "trace finds the source of a spun copy" 0 "" -- $UNSPIN trace --model "$MODEL" --index "$IDX" "$WORK/news_spun.txt"
+check "... first, with evidence" grep -q "^news  similarity" "$WORK/out"
+expect "trace --json" 0 "" -- $UNSPIN trace --model "$MODEL" --index "$IDX" --json "$WORK/news_spun.txt"
+check "... gives byte offsets into both texts" python3 -c '
+import json, sys
+m = json.load(open(sys.argv[1]))["matches"][0]
+spun, source = open(sys.argv[2], "rb").read(), open(sys.argv[3], "rb").read()
+assert m["id"] == "news" and m["similarity"] > 0.6 and m["evidence"], m
+for e in m["evidence"]:
+    assert spun[e["start"]:e["end"]].decode() == e["text"], e
+    assert source[e["source_start"]:e["source_end"]].decode() == e["source_text"], e
+' "$WORK/out" "$WORK/news_spun.txt" "$TESTS/../examples/news.txt"
+printf 'Lattice gauge theory on graphics processors, a text written for this test alone.\n' >"$WORK/unrelated.txt"
+expect "trace: nothing above the threshold" 0 "" -- $UNSPIN trace --model "$MODEL" --index "$IDX" "$WORK/unrelated.txt"
+check "... says so" grep -q "no indexed document reaches similarity 0.30" "$WORK/out"
+printf '{"id":"q1","text":"%s"}\nnot json\n' "$(head -c 2000 "$WORK/news_spun.txt" | tr -d '\n"\\')" >"$WORK/queries.jsonl"
+expect "trace --jsonl: one record per query, errors included" 5 "" -- \
+  $UNSPIN trace --model "$MODEL" --index "$IDX" --jsonl "$WORK/queries.jsonl"
+check "... in order" python3 -c '
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+assert len(r) == 2 and r[0]["id"] == "q1" and r[0]["matches"][0]["id"] == "news" and "error" in r[1], r
+' "$WORK/out"
+expect "trace: invalid UTF-8" 3 "invalid UTF-8" -- $UNSPIN trace --model "$MODEL" --index "$IDX" "$WORK/bad.txt"
+expect "trace: empty input" 3 "input is empty" -- $UNSPIN trace --model "$MODEL" --index "$IDX" "$WORK/empty.txt"
+expect "trace: missing index says how to make one" 4 "unspin index add" -- \
+  $UNSPIN trace --model "$MODEL" --index "$WORK/noidx" "$WORK/news_spun.txt"
+expect "trace: bad threshold" 2 "threshold" -- $UNSPIN trace --model "$MODEL" --index "$IDX" --threshold 2 "$WORK/news_spun.txt"
+cp -r "$IDX" "$WORK/idx_bad"
+head -c 3000 "$IDX/index.sqlite" >"$WORK/idx_bad/index.sqlite"
+rm -f "$WORK/idx_bad/index.sqlite-wal" "$WORK/idx_bad/index.sqlite-shm"
+expect "trace: truncated index" 4 "index.sqlite" -- $UNSPIN trace --model "$MODEL" --index "$WORK/idx_bad" "$WORK/news_spun.txt"
+printf 'not an index at all, just text, long enough to fill a header of a hundred bytes or so, and more text after\n' \
+  >"$WORK/idx_bad/index.sqlite"
+expect "trace: foreign file as index" 4 "index.sqlite" -- $UNSPIN trace --model "$MODEL" --index "$WORK/idx_bad" "$WORK/news_spun.txt"
+
+# Killed while indexing: every batch reported committed is there, and the
+# index opens, passes SQLite's integrity check, and takes the rest.
+python3 - "$TESTS/data/eval_small.jsonl" >"$WORK/many.jsonl" <<'PY'
+import json, sys
+docs = [json.loads(l)["text"] for l in open(sys.argv[1])]
+for i in range(60000):
+    print(json.dumps({"id": f"k{i}", "text": f"Copy {i}. " + docs[i % len(docs)]}))
+PY
+$UNSPIN index add --model "$MODEL" --index "$WORK/kidx" --batch 500 "$WORK/many.jsonl" >/dev/null 2>"$WORK/kill.err" &
+pid=$!
+for _ in $(seq 1 600); do
+  [ "$(grep -c committed "$WORK/kill.err")" -ge 3 ] && break
+  sleep 0.05
+done
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+reported=$(grep committed "$WORK/kill.err" | tail -1 | sed 's/.*committed \([0-9]*\) documents.*/\1/')
+check "killed mid-run (it had not finished)" test -n "$reported" -a "$(grep -c 'records added' "$WORK/kill.err")" -eq 0
+expect "the killed index opens and passes the integrity check" 0 "" -- \
+  $UNSPIN index info --model "$MODEL" --index "$WORK/kidx" --check
+check "... holding every document reported committed" python3 -c '
+import json, sys
+n = json.load(open(sys.argv[1]))["documents"]
+assert n >= int(sys.argv[2]) and n % 500 == 0, (n, sys.argv[2])
+' "$WORK/out" "$reported"
+expect "adding the same file again adds the rest" 5 "" -- \
+  $UNSPIN index add --model "$MODEL" --index "$WORK/kidx" --batch 5000 "$WORK/many.jsonl"
+$UNSPIN index info --model "$MODEL" --index "$WORK/kidx" >"$WORK/info.json"
+check "... so that every document is there once" python3 -c '
+import json, sys
+assert json.load(open(sys.argv[1]))["documents"] == 60000
+' "$WORK/info.json"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -12,21 +12,12 @@
 #include "util/file_io.h"
 #include "util/string_index.h"
 #include "util/strings.h"
+#include "test_util.h"
 
 namespace unspin {
 namespace {
 
-const Model& DefaultModel() {
-  static Model* model = [] {
-    auto m = Model::Open(UNSPIN_DEFAULT_MODEL);
-    if (!m.ok()) {
-      ADD_FAILURE() << m.status().message() << " (run: unspin model build)";
-      std::abort();
-    }
-    return m->release();
-  }();
-  return *model;
-}
+using testing::DefaultModel;
 
 DecodeResult DecodeWithDefaultModel(const std::string& text) {
   Decoder decoder(DefaultModel());

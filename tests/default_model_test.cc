@@ -7,22 +7,12 @@
 #include "spin/spinner.h"
 #include "util/file_io.h"
 #include "util/strings.h"
+#include "test_util.h"
 
 namespace unspin {
 namespace {
 
-const Lexicon& DefaultLexicon() {
-  static Lexicon* lex = [] {
-    std::string path = std::string(UNSPIN_DEFAULT_MODEL) + "/lexicon.bin";
-    auto l = Lexicon::Open(path);
-    if (!l.ok()) {
-      ADD_FAILURE() << l.status().message() << " (run: unspin model build)";
-      std::abort();
-    }
-    return new Lexicon(std::move(l).value());
-  }();
-  return *lex;
-}
+using testing::DefaultLexicon;
 
 bool CanUndo(const std::string& original, const std::string& spun, SourceMask sources = kAllSources) {
   LexiconFilter filter;

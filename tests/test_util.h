@@ -9,6 +9,7 @@
 #include <random>
 #include <string>
 
+#include "decoder/decoder.h"
 #include "lexicon/lexicon.h"
 #include "lexicon/lexicon_builder.h"
 #include "util/file_io.h"
@@ -97,6 +98,24 @@ inline std::string WriteTestLexicon() {
   EXPECT_TRUE(WriteFileAtomically(path, TestLexiconBytes()).ok());
   return path;
 }
+
+#ifdef UNSPIN_DEFAULT_MODEL
+// The default model that test.sh builds before the tests (lexicon, LM,
+// channel and candidate table), opened once per test binary.
+inline const Model& DefaultModel() {
+  static Model* model = [] {
+    auto m = Model::Open(UNSPIN_DEFAULT_MODEL);
+    if (!m.ok()) {
+      ADD_FAILURE() << m.status().message() << " (run: unspin model build)";
+      std::abort();
+    }
+    return m->release();
+  }();
+  return *model;
+}
+
+inline const Lexicon& DefaultLexicon() { return DefaultModel().lexicon(); }
+#endif
 
 }  // namespace unspin::testing
 

@@ -3,12 +3,15 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "eval/quality.h"
+#include "eval/trace_eval.h"
 #include "io/jsonl.h"
 #include "spin/profile.h"
 #include "util/strings.h"
@@ -30,6 +33,25 @@ struct EvalFlags {
   size_t docs = 300;
   size_t calibration_docs = 600;
   size_t adapt_docs = 0;
+  uint64_t seed = 1;
+  int threads = 0;
+  std::string json;
+  std::string markdown;
+};
+
+struct TraceEvalFlags {
+  std::string model;
+  std::string sources;
+  std::string distractors;
+  std::string unrelated;
+  std::string profiles = "mythes,wordnet,moby";
+  std::string rates = "0.1,0.2,0.3,0.4";
+  size_t queries = 300;
+  size_t max_distractors = 0;  // 0: all
+  size_t max_unrelated = 0;    // 0: all
+  double threshold = 0.3;
+  std::string work_dir;
+  bool keep = false;
   uint64_t seed = 1;
   int threads = 0;
   std::string json;
@@ -207,6 +229,74 @@ int RunEval(const EvalFlags& f) {
   return kExitOk;
 }
 
+int RunEvalTrace(const TraceEvalFlags& f) {
+  auto profiles = ParseProfiles(f.profiles);
+  if (!profiles.ok()) return Fail(profiles.status(), kExitUsage);
+  auto rates = ParseRates(f.rates);
+  if (!rates.ok()) return Fail(rates.status(), kExitUsage);
+  if (f.threshold < 0 || f.threshold > 1) {
+    return Fail(InvalidArgumentError("--threshold must be between 0 and 1"), kExitUsage);
+  }
+  auto lexicon = OpenModelLexicon(f.model);
+  if (!lexicon.ok()) return Fail(lexicon.status().WithContext("loading model"), kExitModel);
+  const std::string eval_dir = ExecutableDir() + "/eval";
+  auto read = [&](const std::string& flag, const char* name, size_t limit) -> Result<std::vector<EvalDoc>> {
+    const std::string path = flag.empty() ? eval_dir + "/" + name : flag;
+    auto docs = ReadDocs(path);
+    if (!docs.ok() && docs.status().code() == StatusCode::kNotFound && flag.empty()) {
+      return NotFoundError(docs.status().message() + " (make it with: scripts/eval-data.sh)");
+    }
+    if (docs.ok() && limit > 0 && docs->size() > limit) docs->resize(limit);
+    return docs;
+  };
+  auto sources = read(f.sources, "brown-test.jsonl", 0);
+  if (!sources.ok()) return Fail(sources.status(), InputExitCode(sources.status()));
+  auto distractors = read(f.distractors, "trace-distractors.jsonl", f.max_distractors);
+  if (!distractors.ok()) return Fail(distractors.status(), InputExitCode(distractors.status()));
+  auto unrelated = read(f.unrelated, "trace-unrelated.jsonl", f.max_unrelated);
+  if (!unrelated.ok()) return Fail(unrelated.status(), InputExitCode(unrelated.status()));
+
+  TraceEvalOptions options;
+  options.profiles = *profiles;
+  options.rates = *rates;
+  options.queries = f.queries;
+  options.threshold = f.threshold;
+  options.seed = f.seed;
+  options.threads = f.threads > 0 ? f.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.log = [](const std::string& line) { std::fprintf(stderr, "unspin: eval trace: %s\n", line.c_str()); };
+  std::string work_dir = f.work_dir;
+  if (work_dir.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/unspin-trace-eval-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) return Fail(IoError("cannot make a temporary directory"), kExitFailure);
+    std::filesystem::remove(pattern);  // RunTraceEval makes it, and refuses one that exists
+    work_dir = pattern;
+  }
+  options.work_dir = work_dir;
+  std::fprintf(stderr, "unspin: eval trace: %zu sources, %zu distractors, %zu unrelated queries; indexes in %s\n",
+               sources->size(), distractors->size(), unrelated->size(), work_dir.c_str());
+  auto report = RunTraceEval(*lexicon, *sources, *distractors, *unrelated, options);
+  if (!f.keep) {
+    std::error_code ignored;
+    std::filesystem::remove_all(work_dir, ignored);
+  }
+  if (!report.ok()) return Fail(report.status());
+  const std::string markdown = report->ToMarkdown();
+  std::printf("%s", markdown.c_str());
+  if (!f.markdown.empty()) {
+    if (Status s = WriteFileAtomically(f.markdown, markdown); !s.ok()) return Fail(s, kExitFailure);
+  }
+  if (!f.json.empty()) {
+    nlohmann::json j = report->ToJson();
+    j["sources"] = sources->size();
+    j["distractors"] = distractors->size();
+    j["unrelated"] = unrelated->size();
+    j["seed"] = f.seed;
+    if (Status s = WriteFileAtomically(f.json, j.dump(1) + "\n"); !s.ok()) return Fail(s, kExitFailure);
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddEvalCommand(CLI::App* app, Runner* run) {
@@ -231,7 +321,33 @@ void AddEvalCommand(CLI::App* app, Runner* run) {
   c->add_option("--threads", f->threads, "worker threads (default: all cores)");
   c->add_option("--json", f->json, "also write the figures as JSON here");
   c->add_option("--markdown", f->markdown, "also write the tables here");
-  c->callback([run, f] { *run = [f] { return RunEval(*f); }; });
+
+  auto t = std::make_shared<TraceEvalFlags>();
+  CLI::App* tc = c->add_subcommand("trace", "measure how well trace finds the sources of spun copies among distractors");
+  tc->add_option("--model", t->model, "model directory");
+  tc->add_option("--sources", t->sources, "clean source documents, JSONL (default: eval/brown-test.jsonl beside the binary)");
+  tc->add_option("--distractors", t->distractors, "other documents to index (default: eval/trace-distractors.jsonl)");
+  tc->add_option("--unrelated", t->unrelated, "queries that must match nothing (default: eval/trace-unrelated.jsonl)");
+  tc->add_option("--profiles", t->profiles, "spinner profiles; each is traced on an index whose lexicon lacks its sources")
+      ->capture_default_str();
+  tc->add_option("--rates", t->rates, "swap rates")->capture_default_str();
+  tc->add_option("--queries", t->queries, "sources spun per cell")->capture_default_str();
+  tc->add_option("--max-distractors", t->max_distractors, "use only the first N distractors (0: all)")->capture_default_str();
+  tc->add_option("--max-unrelated", t->max_unrelated, "use only the first N unrelated queries (0: all)")->capture_default_str();
+  tc->add_option("--threshold", t->threshold, "trace's reporting threshold")->capture_default_str();
+  tc->add_option("--work-dir", t->work_dir, "where the indexes are built (must not exist; default: a new temporary directory)");
+  tc->add_flag("--keep", t->keep, "keep the indexes after the run");
+  tc->add_option("--seed", t->seed, "random seed")->capture_default_str();
+  tc->add_option("--threads", t->threads, "worker threads (default: all cores)");
+  tc->add_option("--json", t->json, "also write the figures as JSON here");
+  tc->add_option("--markdown", t->markdown, "also write the tables here");
+  tc->callback([run, t] { *run = [t] { return RunEvalTrace(*t); }; });
+
+  // CLI11 runs a parent's callback after its subcommand's: `eval trace`
+  // must not be replaced by `eval`.
+  c->callback([run, f, tc] {
+    if (!tc->parsed()) *run = [f] { return RunEval(*f); };
+  });
 }
 
 }  // namespace unspin::cli

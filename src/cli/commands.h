@@ -16,6 +16,7 @@ void AddLmCommands(CLI::App* app, Runner* run);
 void AddDecodeCommands(CLI::App* app, Runner* run);
 void AddEvalCommand(CLI::App* app, Runner* run);
 void AddAdaptCommand(CLI::App* app, Runner* run);
+void AddTraceCommands(CLI::App* app, Runner* run);
 
 }  // namespace unspin::cli
 

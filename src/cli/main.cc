@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   AddDecodeCommands(&app, &run);
   AddEvalCommand(&app, &run);
   AddAdaptCommand(&app, &run);
+  AddTraceCommands(&app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -67,11 +67,6 @@ uint32_t PossessiveBytes(std::string_view w) {
   return 0;
 }
 
-// The language model and the lexicon spell apostrophes straight.
-void NormalizeApostrophes(std::string* w) {
-  for (size_t p; (p = w->find("\xE2\x80\x99")) != std::string::npos;) w->replace(p, 3, "'");
-}
-
 double LogAdd(double a, double b) {
   if (a == kNegInf) return b;
   if (b == kNegInf) return a;

@@ -3,6 +3,7 @@
 #ifndef UNSPIN_EVAL_METRICS_H_
 #define UNSPIN_EVAL_METRICS_H_
 
+#include <string>
 #include <vector>
 
 namespace unspin {
@@ -21,6 +22,14 @@ double TprAtFpr(std::vector<double> negatives, const std::vector<double>& positi
 // Every row of `x` has the same length d; returns d + 1 weights.
 std::vector<double> FitLogistic(const std::vector<std::vector<double>>& x, const std::vector<int>& y,
                                 double l2 = 1e-3);
+
+// The q-quantile (0..1) of `values` by the nearest-rank rule; 0 if empty.
+double Quantile(std::vector<double> values, double q);
+
+// Table cells: a share as a percentage with one decimal ("12.3"), and a
+// number with `digits` decimals.
+std::string Percent(double share);
+std::string Fixed(double x, int digits);
 
 }  // namespace unspin
 

@@ -47,7 +47,7 @@ bool Reachable(const Lexicon& lexicon, const LexiconFilter& filter, std::string_
                std::vector<OriginalCandidate>* scratch) {
   std::string observed = ToLower(spun), target = ToLower(original);
   for (std::string* s : {&observed, &target}) {
-    for (size_t p; (p = s->find("\xE2\x80\x99")) != std::string::npos;) s->replace(p, 3, "'");
+    NormalizeApostrophes(s);
     if (s->ends_with("'s")) s->resize(s->size() - 2);
   }
   OriginalCandidates(lexicon, Split(observed, ' '), filter, scratch);
@@ -408,21 +408,6 @@ ChannelParams FitCalibration(const Model& model, const std::vector<EvalDoc>& doc
   return channel;
 }
 
-namespace {
-
-std::string Percent(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", 100 * x);
-  return buf;
-}
-
-std::string Fixed(double x, int digits) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, x);
-  return buf;
-}
-
-}  // namespace
 
 nlohmann::json QualityReport::ToJson() const {
   nlohmann::json j;

@@ -94,4 +94,8 @@ bool StartsUpper(std::string_view text) {
   return false;
 }
 
+void NormalizeApostrophes(std::string* text) {
+  for (size_t p; (p = text->find("\xE2\x80\x99")) != std::string::npos;) text->replace(p, 3, "'");
+}
+
 }  // namespace unspin

@@ -26,6 +26,10 @@ std::string ToLower(std::string_view text);
 // leave it as it is.
 std::string ApplyCasing(std::string_view lower, Casing casing);
 
+// Replaces every right single quotation mark (U+2019) with an ASCII
+// apostrophe: the lexicon and the language model spell "don't" straight.
+void NormalizeApostrophes(std::string* text);
+
 // True if the first letter of `text` is upper case.
 bool StartsUpper(std::string_view text);
 
