@@ -43,3 +43,4 @@ echo '```'
 
 bench/run_lm.sh "$BUILD"
 bench/run_decode.sh "$BUILD"
+bench/run_trace.sh "$BUILD"

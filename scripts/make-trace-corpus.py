@@ -9,8 +9,11 @@ None of it is in the Brown test half, where `eval trace` takes its sources.
 
 Every source text is cut into sentences and belongs, whole, to one of two
 pools by a hash of its name: pool A makes the distractors, pool B the
-unrelated queries, so no query shares a sentence with the index unless by
-coincidence of wording. A document is 2-4 runs of consecutive sentences
+unrelated queries. Texts repeat one another across sources (nlp-corpus
+quotes State of the Union addresses; the Brown corpus has two reports of
+one court case), so every sentence of pool B that shares a run of eight
+words with pool A is dropped: an unrelated query shares no such run with
+any distractor. A document is 2-4 runs of consecutive sentences
 from different texts of its pool, 150-450 words in all, like a web page
 that quotes or aggregates; with 100,000 of them every sentence of pool A
 recurs in several distractors, which makes near-duplicates among the
@@ -61,6 +64,26 @@ def pool_of(name):
     return hashlib.sha256(name.encode()).digest()[0] % 2
 
 
+def word_runs(sentence, n=8):
+    words = re.findall(r"[a-z0-9']+", sentence.lower())
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def drop_shared(pool_b, pool_a):
+    """pool_b without the sentences that share an 8-word run with pool_a."""
+    seen = set()
+    for _, sents in pool_a:
+        for s in sents:
+            seen |= word_runs(s)
+    out, dropped = [], 0
+    for name, sents in pool_b:
+        kept = [s for s in sents if not (word_runs(s) & seen)]
+        dropped += len(sents) - len(kept)
+        if kept:
+            out.append((name, kept))
+    return out, dropped
+
+
 def make_docs(texts, count, prefix, rng):
     out = []
     for n in range(count):
@@ -102,6 +125,8 @@ def main():
         sys.exit(f"make-trace-corpus: {args.brown_calibration} not found; run scripts/make-eval-corpus.py first")
     texts = read_texts(args.sotu, args.nlp, args.brown_calibration)
     pools = [[t for t in texts if pool_of(t[0]) == p] for p in (0, 1)]
+    pools[1], dropped = drop_shared(pools[1], pools[0])
+    print(f"make-trace-corpus: {dropped} sentences of the unrelated pool share 8 words with the distractors' pool; dropped")
     rng = random.Random(args.seed)
     os.makedirs(args.out_dir, exist_ok=True)
     for name, pool, count, prefix in (("trace-distractors", pools[0], args.distractors, "d"),

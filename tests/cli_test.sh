@@ -387,5 +387,37 @@ import json, sys
 assert json.load(open(sys.argv[1]))["documents"] == 60000
 ' "$WORK/info.json"
 
+# eval trace, small: twelve excerpts of State of the Union addresses
+# (tests/data/sotu_excerpts.jsonl, public domain, about 230 words each) as
+# sources among shuffled distractors; the work directory is removed after.
+python3 - "$TESTS/../examples/news.txt" "$WORK" <<'PY'
+import json, random, sys
+words = open(sys.argv[1]).read().split()
+rng = random.Random(5)
+for name, n, prefix in (("distractors", 300, "d"), ("unrelated", 20, "u")):
+    with open(f"{sys.argv[2]}/{name}.jsonl", "w") as f:
+        for i in range(n):
+            rng.shuffle(words)
+            f.write(json.dumps({"id": f"{prefix}{i}", "text": " ".join(words[:150]) + "."}) + "\n")
+PY
+expect "eval trace" 0 "" -- $UNSPIN eval trace --model "$MODEL" --sources "$TESTS/data/sotu_excerpts.jsonl" \
+  --distractors "$WORK/distractors.jsonl" --unrelated "$WORK/unrelated.jsonl" --profiles moby --rates 0.3 \
+  --queries 12 --work-dir "$WORK/te" --json "$WORK/te.json"
+check "... finds every source, matches nothing unrelated, cleans up" python3 -c '
+import json, os, sys
+r = json.load(open(sys.argv[1]))
+cell = r["cells"][0]
+assert cell["queries"] == 12 and cell["recall_at_1"] == 1.0, cell
+assert r["indexes"][0]["documents"] == 312 and r["indexes"][0]["unrelated_above_threshold"] == 0, r["indexes"]
+assert r["indexes"][1]["name"] == "words (baseline)", r["indexes"]
+assert not os.path.exists(sys.argv[2])
+' "$WORK/te.json" "$WORK/te"
+head -3 "$TESTS/data/sotu_excerpts.jsonl" >>"$WORK/distractors.jsonl"
+expect "eval trace: a source id among the distractors" 3 "occurs twice" -- $UNSPIN eval trace --model "$MODEL" \
+  --sources "$TESTS/data/sotu_excerpts.jsonl" --distractors "$WORK/distractors.jsonl" --unrelated "$WORK/unrelated.jsonl" \
+  --profiles moby --rates 0.3 --queries 2 --work-dir "$WORK/te2"
+expect "eval trace: missing distractors" 3 "nope.jsonl: no such file" -- $UNSPIN eval trace --model "$MODEL" \
+  --sources "$TESTS/data/sotu_excerpts.jsonl" --distractors "$WORK/nope.jsonl" --unrelated "$WORK/unrelated.jsonl"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -177,10 +177,7 @@ TEST(Fingerprint, SpunCopiesKeepTheirAnchorShingles) {
   const std::vector<std::string> docs = TestDocs(8);
   ASSERT_EQ(docs.size(), 8u);
   const std::string a_text = docs[0] + docs[1] + docs[2] + docs[3], b_text = docs[4] + docs[5] + docs[6] + docs[7];
-  FingerprintOptions anchors, words;
-  words.kind = ShingleKind::kWords;
-  words.shingle_words = 5;
-  Fingerprinter a(DefaultLexicon(), anchors), w(DefaultLexicon(), words);
+  Fingerprinter a(DefaultLexicon(), {}), w(DefaultLexicon(), WordShingleOptions());
   auto signature = [](Fingerprinter& fp, const std::string& text) {
     std::vector<uint64_t> shingles;
     std::vector<uint32_t> sig;

@@ -63,8 +63,7 @@ int RunIndexAdd(const IndexFlags& f) {
   }
   auto lexicon = OpenModelLexicon(f.model);
   if (!lexicon.ok()) return Fail(lexicon.status().WithContext("loading model"), kExitModel);
-  FingerprintOptions options;
-  options.kind = f.kind == "words" ? ShingleKind::kWords : ShingleKind::kAnchors;
+  const FingerprintOptions options = f.kind == "words" ? WordShingleOptions() : FingerprintOptions();
   auto index = TraceIndex::Open(f.index, *lexicon, TraceIndex::kCreate, options);
   if (!index.ok()) return Fail(index.status(), IndexExitCode(index.status()));
   return RunOnInputAndOutput(f.input, "", [&](int fd, Output* out) {

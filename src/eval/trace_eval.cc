@@ -25,15 +25,6 @@ struct Variant {
   FingerprintOptions options;
 };
 
-// The word-shingle baseline: five-word shingles, the usual near-duplicate
-// setting, with the same bands as the anchors index.
-FingerprintOptions BaselineOptions() {
-  FingerprintOptions o;
-  o.kind = ShingleKind::kWords;
-  o.shingle_words = 5;
-  return o;
-}
-
 std::string SourceNames(SourceMask mask) {
   std::string out;
   for (int s = 0; s < kSourceCount; ++s) {
@@ -107,7 +98,7 @@ Result<TraceEvalReport> RunTraceEval(const Lexicon& lexicon, const std::vector<E
     v.dir = o.work_dir + "/anchors-" + name;
     variants.push_back(v);
   }
-  variants.push_back({"words (baseline)", o.work_dir + "/words", BaselineOptions()});
+  variants.push_back({"words (baseline)", o.work_dir + "/words", WordShingleOptions()});
   const size_t baseline = variants.size() - 1;
 
   TraceEvalReport report;
@@ -127,6 +118,7 @@ Result<TraceEvalReport> RunTraceEval(const Lexicon& lexicon, const std::vector<E
   auto base_handles = OpenHandles(lexicon, variants[baseline], threads);
   if (!base_handles.ok()) return base_handles.status();
   std::vector<std::vector<double>> latencies(variants.size());
+  std::vector<uint64_t> candidate_sum(variants.size(), 0);
   std::mutex latency_mutex;
   TraceQueryOptions query_options;
   query_options.threshold = 0;  // every verified candidate, to see similarities below the threshold too
@@ -151,7 +143,8 @@ Result<TraceEvalReport> RunTraceEval(const Lexicon& lexicon, const std::vector<E
         SpinResult spun;
         spinner.Spin(sources[i].text, &rng, &spun);
         const auto start = std::chrono::steady_clock::now();
-        auto matches = (*handles)[static_cast<size_t>(t)]->Query(spun.text, query_options);
+        TraceQueryStats stats;
+        auto matches = (*handles)[static_cast<size_t>(t)]->Query(spun.text, query_options, &stats);
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         auto base = (*base_handles)[static_cast<size_t>(t)]->Query(spun.text, query_options);
         if (!matches.ok() || !base.ok()) {
@@ -161,6 +154,7 @@ Result<TraceEvalReport> RunTraceEval(const Lexicon& lexicon, const std::vector<E
         {
           std::lock_guard<std::mutex> lock(latency_mutex);
           latencies[p].push_back(ms);
+          candidate_sum[p] += stats.candidates;
         }
         if (!matches->empty() && (*matches)[0].id == sources[i].id) {
           similarity[i] = (*matches)[0].similarity;
@@ -209,7 +203,8 @@ Result<TraceEvalReport> RunTraceEval(const Lexicon& lexicon, const std::vector<E
       SpinResult spun;
       spinner.Spin(unrelated[i].text, &rng, &spun);
       const auto start = std::chrono::steady_clock::now();
-      auto matches = (*handles)[static_cast<size_t>(t)]->Query(spun.text, query_options);
+      TraceQueryStats stats;
+      auto matches = (*handles)[static_cast<size_t>(t)]->Query(spun.text, query_options, &stats);
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       if (!matches.ok()) {
         failures[i] = matches.status();
@@ -218,6 +213,7 @@ Result<TraceEvalReport> RunTraceEval(const Lexicon& lexicon, const std::vector<E
       {
         std::lock_guard<std::mutex> lock(latency_mutex);
         latencies[p].push_back(ms);
+        candidate_sum[p] += stats.candidates;
       }
       if (!matches->empty()) {
         best[i] = (*matches)[0].similarity;
@@ -237,6 +233,8 @@ Result<TraceEvalReport> RunTraceEval(const Lexicon& lexicon, const std::vector<E
     }
     r.query_p50_ms = Quantile(latencies[p], 0.5);
     r.query_p99_ms = Quantile(latencies[p], 0.99);
+    r.mean_candidates =
+        latencies[p].empty() ? 0 : static_cast<double>(candidate_sum[p]) / static_cast<double>(latencies[p].size());
     log(variants[p].name + ": " + std::to_string(r.unrelated_above_threshold) + " of " +
         std::to_string(unrelated.size()) + " unrelated queries at or above the threshold");
   }
@@ -254,6 +252,7 @@ nlohmann::json TraceEvalReport::ToJson() const {
                             {"file_bytes", r.file_bytes},
                             {"query_p50_ms", r.query_p50_ms},
                             {"query_p99_ms", r.query_p99_ms},
+                            {"mean_candidates", r.mean_candidates},
                             {"unrelated_queries", r.unrelated_queries},
                             {"unrelated_above_threshold", r.unrelated_above_threshold},
                             {"unrelated_max_similarity", r.unrelated_max_similarity},
@@ -275,15 +274,17 @@ nlohmann::json TraceEvalReport::ToJson() const {
 
 std::string TraceEvalReport::ToMarkdown() const {
   std::string out = "Indexes (build time with the evaluation's other indexes building beside it):\n\n";
-  out += "| index | documents | build s | docs/s | bytes/doc | query p50 ms | query p99 ms | unrelated queries | "
+  out += "| index | documents | build s | docs/s | bytes/doc | query p50 ms | query p99 ms | candidates/query | "
+         "unrelated queries | "
          "at or above " + Fixed(threshold, 2) + " | highest unrelated similarity |\n";
-  out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const TraceIndexReport& r : indexes) {
     const bool measured = r.unrelated_queries > 0;
     out += "| " + r.name + " | " + std::to_string(r.documents) + " | " + Fixed(r.build_seconds, 1) + " | " +
            Fixed(r.build_seconds > 0 ? r.documents / r.build_seconds : 0, 0) + " | " +
            Fixed(r.documents > 0 ? static_cast<double>(r.file_bytes) / r.documents : 0, 0) + " | " +
            (measured ? Fixed(r.query_p50_ms, 2) : "-") + " | " + (measured ? Fixed(r.query_p99_ms, 2) : "-") + " | " +
+           (measured ? Fixed(r.mean_candidates, 1) : "-") + " | " +
            (measured ? std::to_string(r.unrelated_queries) : "-") + " | " +
            (measured ? std::to_string(r.unrelated_above_threshold) : "-") + " | " +
            (measured ? Fixed(r.unrelated_max_similarity, 3) + " (" + r.unrelated_max_query + " ~ " +

@@ -44,6 +44,7 @@ struct TraceIndexReport {
   uint64_t file_bytes = 0;
   // Over every query of this index (the cells' and the unrelated ones).
   double query_p50_ms = 0, query_p99_ms = 0;
+  double mean_candidates = 0;  // documents sharing a band with a query, per query
   uint64_t unrelated_queries = 0;
   uint64_t unrelated_above_threshold = 0;  // queries with any document at or above the threshold
   double unrelated_max_similarity = 0;

@@ -22,6 +22,13 @@ uint64_t HashWord(std::string_view w) { return XXH3_64bits(w.data(), w.size()); 
 
 }  // namespace
 
+FingerprintOptions WordShingleOptions() {
+  FingerprintOptions o;
+  o.kind = ShingleKind::kWords;
+  o.shingle_words = 5;
+  return o;
+}
+
 Fingerprinter::Fingerprinter(const Lexicon& lexicon, FingerprintOptions options)
     : lexicon_(lexicon), options_(options), verdict_(lexicon.size(), 0) {
   Rng rng(kSignatureSeed);

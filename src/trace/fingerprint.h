@@ -51,6 +51,10 @@ struct FingerprintOptions {
   int signature_size() const { return bands * rows; }
 };
 
+// Plain near-duplicate fingerprints, the baseline trace is measured
+// against: shingles of five consecutive words, the same bands.
+FingerprintOptions WordShingleOptions();
+
 // The word tokens of a text as fingerprints see them: lower case,
 // apostrophes straight.
 struct FingerprintWord {

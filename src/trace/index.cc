@@ -304,7 +304,8 @@ Status TraceIndex::Add(std::span<const IndexDoc> docs, AddReport* report) {
   return Status();
 }
 
-Result<std::vector<TraceMatch>> TraceIndex::Query(std::string_view text, const TraceQueryOptions& options) {
+Result<std::vector<TraceMatch>> TraceIndex::Query(std::string_view text, const TraceQueryOptions& options,
+                                                  TraceQueryStats* stats) {
   Impl& d = *impl_;
   std::vector<uint64_t> shingles, keys;
   std::vector<uint32_t> signature;
@@ -345,7 +346,9 @@ Result<std::vector<TraceMatch>> TraceIndex::Query(std::string_view text, const T
   std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
     return a.estimate != b.estimate ? a.estimate > b.estimate : a.doc < b.doc;
   });
+  if (stats != nullptr) stats->candidates = candidates.size();
   if (candidates.size() > options.verify) candidates.resize(options.verify);
+  if (stats != nullptr) stats->verified = candidates.size();
 
   // Verification: align the words of the query with each candidate's.
   std::vector<FingerprintWord> query_words, source_words;

@@ -70,6 +70,13 @@ struct TraceQueryOptions {
   size_t max_evidence = 200;  // per match
 };
 
+// What a query did: documents sharing a band with it (LSH candidates), and
+// how many of those were aligned in full.
+struct TraceQueryStats {
+  uint64_t candidates = 0;
+  uint64_t verified = 0;
+};
+
 struct TraceIndexInfo {
   uint64_t documents = 0;
   uint64_t file_bytes = 0;
@@ -98,7 +105,8 @@ class TraceIndex {
   Status Add(std::span<const IndexDoc> docs, AddReport* report);
   // The indexed documents most like `text`, best first, at most
   // options.max_results, none below options.threshold.
-  Result<std::vector<TraceMatch>> Query(std::string_view text, const TraceQueryOptions& options);
+  Result<std::vector<TraceMatch>> Query(std::string_view text, const TraceQueryOptions& options,
+                                        TraceQueryStats* stats = nullptr);
   Result<TraceIndexInfo> Info();
   // SQLite's full integrity check; kDataLoss with its first complaint.
   Status Check();

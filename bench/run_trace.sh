@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Reproduces the trace part of docs/BENCHMARKS.md: whole-process indexing
+# of the 100,000 evaluation distractors and the 1,778 Brown test documents
+# (anchor shingles, and the word-shingle baseline with --shingles words),
+# one process at a time; then the kernels and per-query latency on both
+# indexes (bench/trace_bench.cc).
+# Usage: bench/run_trace.sh [build-dir]   (after ./build.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+cat "$BUILD/eval/trace-distractors.jsonl" "$BUILD/eval/brown-test.jsonl" >"$OUT/docs.jsonl"
+DOCS=$(wc -l <"$OUT/docs.jsonl")
+echo "## Indexing $DOCS documents (whole process, GNU time)"
+echo '```'
+index() {  # label shingles
+  /usr/bin/time -f "%e %M" -o "$OUT/t" "$BUILD/unspin" index add --index "$OUT/$2" --shingles "$2" --batch 5000 \
+    "$OUT/docs.jsonl" >/dev/null 2>&1
+  read -r secs kb <"$OUT/t"
+  bytes=$(stat -c %s "$OUT/$2/index.sqlite")
+  printf '%-42s %7.1f s  %6.0f docs/s  %5.0f bytes/doc  %5d MB max RSS\n' "$1" "$secs" \
+    "$(python3 -c "print($DOCS/$secs)")" "$(python3 -c "print($bytes/$DOCS)")" $((kb / 1024))
+}
+index "baseline: word shingles (--shingles words)" words
+index "anchor shingles (the default)" anchors
+echo '```'
+echo
+echo "## Kernels and queries (one core)"
+echo '```'
+UNSPIN_TRACE_INDEX="$OUT/anchors" UNSPIN_TRACE_BASELINE_INDEX="$OUT/words" "$BUILD/bench/trace_bench" 2>/dev/null
+echo '```'
