@@ -368,6 +368,8 @@ for _ in $(seq 1 600); do
   [ "$(grep -c committed "$WORK/kill.err")" -ge 3 ] && break
   sleep 0.05
 done
+expect "a reader opens the index while the writer adds" 0 "" -- \
+  $UNSPIN trace --model "$MODEL" --index "$WORK/kidx" --threshold 0 "$WORK/news_spun.txt"
 kill -9 "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 reported=$(grep committed "$WORK/kill.err" | tail -1 | sed 's/.*committed \([0-9]*\) documents.*/\1/')
