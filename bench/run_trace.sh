@@ -24,6 +24,22 @@ index() {  # label shingles
 }
 index "baseline: word shingles (--shingles words)" words
 index "anchor shingles (the default)" anchors
+# Two cores: the documents split by id into two shards (docs/SCALE.md),
+# one index add per shard, side by side.
+python3 -c '
+import json, sys, zlib
+outs = [open(sys.argv[2] + f"/shard{k}.jsonl", "w") for k in (0, 1)]
+for line in open(sys.argv[1]):
+    outs[zlib.crc32(json.loads(line)["id"].encode()) % 2].write(line)
+' "$OUT/docs.jsonl" "$OUT"
+start=$(date +%s.%N)
+for k in 0 1; do
+  "$BUILD/unspin" index add --index "$OUT/shard$k" --batch 5000 "$OUT/shard$k.jsonl" >/dev/null 2>&1 &
+done
+wait
+secs=$(python3 -c "import time; print(time.time() - $start)")
+printf '%-42s %7.1f s  %6.0f docs/s  (2 cores, 2 shards)\n' "anchor shingles, two shards side by side" "$secs" \
+  "$(python3 -c "print($DOCS/$secs)")"
 echo '```'
 echo
 echo "## Kernels and queries (one core)"

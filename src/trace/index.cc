@@ -7,12 +7,10 @@
 #include <cerrno>
 #include <cstring>
 #include <unordered_map>
-#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
 #include "trace/align.h"
-#include "util/file_io.h"
 #include "util/strings.h"
 
 namespace unspin {
@@ -41,7 +39,6 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
   ~Statement() { sqlite3_finalize(stmt_); }
   Status Prepare(sqlite3* db, const char* sql) {
-    db_ = db;
     const int rc = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
     return rc == SQLITE_OK ? Status() : SqlError(db, rc, "reading the index");
   }
@@ -54,7 +51,6 @@ class Statement {
   int Step() { return sqlite3_step(stmt_); }
 
  private:
-  sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
 };
 
