@@ -8,6 +8,8 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libxxhash-dev libutf8proc-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # the Python module and its tests
+  python3-dev pybind11-dev python3-pytest
   # data the default model is compiled from
   mythes-en-us wordnet-base scowl libaiksaurus-1.2-data pocketsphinx-en-us
   # test oracles and benchmark baselines: libsphinxbase scores the CMU

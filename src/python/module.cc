@@ -1,0 +1,266 @@
+// The Python module `unspin` (its compiled part, `unspin._unspin`): the
+// library's engine as plain Python objects. Work runs with the GIL
+// released, so threads calling one Engine scale.
+//
+//   import unspin
+//   engine = unspin.Engine()            # the default model
+//   engine.detect(text)["spans"]        # offsets are str indexes
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "decoder/decoder.h"
+#include "spin/profile.h"
+#include "spin/spinner.h"
+#include "trace/index.h"
+#include "util/random.h"
+
+namespace py = pybind11;
+
+namespace unspin {
+namespace {
+
+// Raised for a model or index that is missing, damaged or of another
+// version; bad arguments raise ValueError.
+py::object& ModelError() {
+  static py::object error;
+  return error;
+}
+
+[[noreturn]] void Raise(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kInvalidInput:
+    case StatusCode::kResourceExhausted:
+      throw py::value_error(status.message());
+    default:
+      PyErr_SetString(ModelError().ptr(), status.message().c_str());
+      throw py::error_already_set();
+  }
+}
+
+// Maps byte offsets of a UTF-8 text to str indexes (code points).
+class CodePoints {
+ public:
+  explicit CodePoints(const std::string& text) : text_(text) {}
+  // `byte` must not decrease from one call to the next.
+  size_t At(size_t byte) {
+    for (; byte_ < byte && byte_ < text_.size(); ++byte_) {
+      if ((static_cast<unsigned char>(text_[byte_]) & 0xC0) != 0x80) ++index_;
+    }
+    return index_;
+  }
+
+ private:
+  const std::string& text_;
+  size_t byte_ = 0, index_ = 0;
+};
+
+// A str as UTF-8. A str that has none (lone surrogates) raises Python's
+// UnicodeEncodeError, a ValueError that names the position.
+std::string Utf8(const py::str& text) {
+  Py_ssize_t size = 0;
+  const char* data = PyUnicode_AsUTF8AndSize(text.ptr(), &size);
+  if (data == nullptr) throw py::error_already_set();
+  return std::string(data, static_cast<size_t>(size));
+}
+
+std::string DefaultModelDir() {
+  if (const char* env = std::getenv("UNSPIN_MODEL"); env != nullptr && *env != '\0') return env;
+  return UNSPIN_DEFAULT_MODEL;
+}
+
+class Engine {
+ public:
+  explicit Engine(const std::string& model_dir) {
+    const std::string dir = model_dir.empty() ? DefaultModelDir() : model_dir;
+    auto model = Model::Open(dir);
+    if (!model.ok()) Raise(model.status().WithContext("loading model " + dir));
+    model_ = std::move(*model);
+  }
+
+  py::dict Detect(const py::str& text_str, double threshold) {
+    const std::string text = Utf8(text_str);
+    DecodeResult r;
+    {
+      py::gil_scoped_release release;
+      Decode(text, threshold, &r);
+    }
+    py::list spans;
+    CodePoints index(text);
+    for (const RestoredSpan& s : r.spans) {
+      py::dict span;
+      span["start"] = index.At(s.begin);
+      span["end"] = index.At(s.end);
+      span["byte_start"] = s.begin;
+      span["byte_end"] = s.end;
+      span["text"] = s.text;
+      span["original"] = s.original;
+      span["confidence"] = s.confidence;
+      span["original_confidence"] = s.original_confidence;
+      spans.append(span);
+    }
+    py::dict out;
+    out["score"] = r.probability;
+    out["spun"] = r.spun;
+    out["words"] = r.words;
+    out["spans"] = spans;
+    out["restored"] = r.restored;
+    return out;
+  }
+
+  std::string Restore(const py::str& text_str, double threshold) {
+    const std::string text = Utf8(text_str);
+    DecodeResult r;
+    {
+      py::gil_scoped_release release;
+      Decode(text, threshold, &r);
+    }
+    return r.restored;
+  }
+
+  py::dict Spin(const py::str& text_str, const std::string& profile, double rate, uint64_t seed) {
+    const std::string text = Utf8(text_str);
+    auto p = FindProfile(profile);
+    if (!p.ok()) Raise(p.status());
+    if (!(rate >= 0 && rate <= 1)) throw py::value_error("rate must be between 0 and 1");
+    SpinResult r;
+    {
+      py::gil_scoped_release release;
+      SpinOptions options;
+      options.rate = rate;
+      options.profile = *p;
+      Spinner spinner(model_->lexicon(), options);
+      Rng rng(seed);
+      spinner.Spin(text, &rng, &r);
+    }
+    py::list swaps;
+    CodePoints in_text(text), in_spun(r.text);
+    for (const SpinSwap& s : r.swaps) {
+      py::dict swap;
+      swap["original"] = s.original;
+      swap["spun"] = s.spun;
+      swap["original_start"] = in_text.At(s.original_begin);
+      swap["original_end"] = in_text.At(s.original_end);
+      swap["spun_start"] = in_spun.At(s.spun_begin);
+      swap["spun_end"] = in_spun.At(s.spun_end);
+      swap["source"] = SourceName(s.source);
+      swaps.append(swap);
+    }
+    py::dict out;
+    out["text"] = r.text;
+    out["swaps"] = swaps;
+    return out;
+  }
+
+  // Adds (id, text) pairs to the index in `index_dir` (made if missing),
+  // in one transaction: {"added": n, "refused": [(id, reason), ...]}.
+  py::dict IndexAdd(const std::string& index_dir, const std::vector<std::pair<std::string, std::string>>& docs) {
+    AddReport report;
+    Status status;
+    std::vector<IndexDoc> batch;
+    batch.reserve(docs.size());
+    for (const auto& [id, text] : docs) batch.push_back({id, text});
+    {
+      py::gil_scoped_release release;
+      auto index = TraceIndex::Open(index_dir, model_->lexicon(), TraceIndex::kCreate);
+      status = index.ok() ? (*index)->Add(batch, &report) : index.status();
+    }
+    if (!status.ok()) Raise(status);
+    py::list refused;
+    for (const auto& [position, reason] : report.refused) refused.append(py::make_tuple(batch[position].id, reason));
+    py::dict out;
+    out["added"] = report.added;
+    out["refused"] = refused;
+    return out;
+  }
+
+  py::list Trace(const py::str& text_str, const std::string& index_dir, size_t top, double threshold) {
+    const std::string text = Utf8(text_str);
+    if (!(threshold >= 0 && threshold <= 1)) throw py::value_error("threshold must be between 0 and 1");
+    Result<std::vector<TraceMatch>> matches = std::vector<TraceMatch>();
+    Status open_status;
+    {
+      py::gil_scoped_release release;
+      // An index handle is not thread-safe and opens in well under a
+      // millisecond: one per call.
+      auto index = TraceIndex::Open(index_dir, model_->lexicon(), TraceIndex::kReadOnly);
+      if (!index.ok()) {
+        open_status = index.status();
+      } else {
+        TraceQueryOptions options;
+        options.max_results = top;
+        options.threshold = threshold;
+        matches = (*index)->Query(text, options);
+      }
+    }
+    if (!open_status.ok()) Raise(open_status);
+    if (!matches.ok()) Raise(matches.status());
+    py::list out;
+    for (const TraceMatch& m : *matches) {
+      py::list evidence;
+      for (const TraceEvidence& e : m.evidence) {
+        py::dict d;
+        d["text"] = e.query_text;
+        d["source_text"] = e.source_text;
+        d["byte_start"] = e.query_begin;
+        d["byte_end"] = e.query_end;
+        d["source_byte_start"] = e.source_begin;
+        d["source_byte_end"] = e.source_end;
+        evidence.append(d);
+      }
+      py::dict match;
+      match["id"] = m.id;
+      match["similarity"] = m.similarity;
+      match["source_coverage"] = m.source_coverage;
+      match["words"] = m.query_words;
+      match["source_words"] = m.source_words;
+      match["shared_words"] = m.shared_words;
+      match["evidence"] = evidence;
+      out.append(match);
+    }
+    return out;
+  }
+
+ private:
+  // A decoder per call: it is not thread-safe, and a fresh one decodes at
+  // full speed (the model's compiled candidate table).
+  void Decode(const std::string& text, double threshold, DecodeResult* r) const {
+    Decoder decoder(*model_);
+    if (threshold >= 0) {
+      ChannelParams channel = decoder.channel();
+      channel.flag_threshold = threshold;
+      decoder.set_channel(channel);
+    }
+    decoder.DecodeDocument(text, r);
+  }
+
+  std::unique_ptr<Model> model_;
+};
+
+}  // namespace
+}  // namespace unspin
+
+PYBIND11_MODULE(_unspin, m) {
+  using unspin::Engine;
+  m.doc() = "unspin: detect and reverse machine-spun text";
+  unspin::ModelError() = py::exception<std::runtime_error>(m, "ModelError", PyExc_RuntimeError);
+  py::class_<Engine>(m, "Engine")
+      .def(py::init<const std::string&>(), py::arg("model") = "",
+           "Loads a model directory (default: $UNSPIN_MODEL, else the build's default model).")
+      .def("detect", &Engine::Detect, py::arg("text"), py::arg("threshold") = -1.0,
+           "Score a text and mark its spun spans: {score, spun, words, spans, restored}; span offsets are str "
+           "indexes (byte_start/byte_end: UTF-8 bytes).")
+      .def("restore", &Engine::Restore, py::arg("text"), py::arg("threshold") = -1.0,
+           "The text with each flagged span replaced by its likely original.")
+      .def("spin", &Engine::Spin, py::arg("text"), py::arg("profile") = "phrase", py::arg("rate") = 0.2,
+           py::arg("seed") = 1, "Spin a text: {text, swaps}.")
+      .def("index_add", &Engine::IndexAdd, py::arg("index"), py::arg("docs"),
+           "Add (id, text) pairs to a trace index (made if missing), in one transaction.")
+      .def("trace", &Engine::Trace, py::arg("text"), py::arg("index"), py::arg("top") = 5,
+           py::arg("threshold") = 0.3, "The indexed documents the text was copied from, best first.");
+}

@@ -1,0 +1,17 @@
+"""unspin: detect and reverse machine-spun text.
+
+    import unspin
+    engine = unspin.Engine()                 # the default model
+    result = engine.detect(text)             # {"score", "spun", "words", "spans", "restored"}
+    engine.restore(text)                     # the text with spun spans replaced
+    engine.spin(text, profile="phrase", rate=0.2, seed=1)
+    engine.index_add("sources.idx", [("id1", text1), ("id2", text2)])
+    engine.trace(text, index="sources.idx")  # [{"id", "similarity", "evidence", ...}]
+
+Every method releases the GIL while it works, so threads sharing one Engine
+run in parallel. A missing, damaged or foreign model or index raises
+unspin.ModelError; bad arguments raise ValueError.
+"""
+from ._unspin import Engine, ModelError
+
+__all__ = ["Engine", "ModelError"]
