@@ -20,9 +20,9 @@
 #include <cstdint>
 #include <memory>
 #include <span>
-#include <utility>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "decoder/candidates.h"
@@ -131,9 +131,10 @@ class Decoder {
   // For evaluation: what restoration could reach if detection were perfect.
   // For each byte range of `text` that is known to have been swapped, the
   // original this decoder's language model and channel prefer, told only
-  // that: the best of the span's candidates (all of them, none pruned by
-  // the search) in the context of the observed words around it, judged over
-  // the span and the words after it that see it in their n-gram context.
+  // that: the best of the span's candidate list (none of it set aside by
+  // the search's quicker tests) in the context of the observed words around
+  // it, judged over the span and the words after it that see it in their
+  // n-gram context.
   // Cased like the span, possessive ending kept, as a restored span's
   // original is. Empty for a range that covers no word or has no candidate.
   void BestOriginals(std::string_view text, std::span<const std::pair<uint64_t, uint64_t>> ranges,

@@ -125,6 +125,19 @@ Result<TraceEvalReport> RunTraceEval(const Lexicon& lexicon, const std::vector<E
   query_options.max_results = 1;
   query_options.max_evidence = 0;
   const size_t queries = std::min(o.queries, sources.size());
+  // Queries `index`, counting its time and candidates in variant p's figures.
+  auto timed_query = [&](TraceIndex& index, size_t p, const std::string& text) {
+    const auto start = std::chrono::steady_clock::now();
+    TraceQueryStats stats;
+    auto matches = index.Query(text, query_options, &stats);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (matches.ok()) {
+      std::lock_guard<std::mutex> lock(latency_mutex);
+      latencies[p].push_back(ms);
+      candidate_sum[p] += stats.candidates;
+    }
+    return matches;
+  };
 
   for (size_t p = 0; p < profiles.size(); ++p) {
     auto handles = OpenHandles(lexicon, variants[p], threads);
@@ -142,19 +155,11 @@ Result<TraceEvalReport> RunTraceEval(const Lexicon& lexicon, const std::vector<E
         Rng rng = Rng::ForRecord(cell_seed, sources[i].id);
         SpinResult spun;
         spinner.Spin(sources[i].text, &rng, &spun);
-        const auto start = std::chrono::steady_clock::now();
-        TraceQueryStats stats;
-        auto matches = (*handles)[static_cast<size_t>(t)]->Query(spun.text, query_options, &stats);
-        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        auto matches = timed_query(*(*handles)[static_cast<size_t>(t)], p, spun.text);
         auto base = (*base_handles)[static_cast<size_t>(t)]->Query(spun.text, query_options);
         if (!matches.ok() || !base.ok()) {
           failures[i] = !matches.ok() ? matches.status() : base.status();
           return;
-        }
-        {
-          std::lock_guard<std::mutex> lock(latency_mutex);
-          latencies[p].push_back(ms);
-          candidate_sum[p] += stats.candidates;
         }
         if (!matches->empty() && (*matches)[0].id == sources[i].id) {
           similarity[i] = (*matches)[0].similarity;
@@ -202,18 +207,10 @@ Result<TraceEvalReport> RunTraceEval(const Lexicon& lexicon, const std::vector<E
       Rng rng = Rng::ForRecord(cell_seed, unrelated[i].id);
       SpinResult spun;
       spinner.Spin(unrelated[i].text, &rng, &spun);
-      const auto start = std::chrono::steady_clock::now();
-      TraceQueryStats stats;
-      auto matches = (*handles)[static_cast<size_t>(t)]->Query(spun.text, query_options, &stats);
-      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      auto matches = timed_query(*(*handles)[static_cast<size_t>(t)], p, spun.text);
       if (!matches.ok()) {
         failures[i] = matches.status();
         return;
-      }
-      {
-        std::lock_guard<std::mutex> lock(latency_mutex);
-        latencies[p].push_back(ms);
-        candidate_sum[p] += stats.candidates;
       }
       if (!matches->empty()) {
         best[i] = (*matches)[0].similarity;

@@ -115,19 +115,25 @@ void Fingerprinter::Words(std::string_view text, std::vector<FingerprintWord>* o
 }
 
 void Fingerprinter::Shingles(std::string_view text, std::vector<uint64_t>* out) {
-  out->clear();
   Words(text, &words_);
-  if (options_.kind == ShingleKind::kAnchors) {
-    std::erase_if(words_, [](const FingerprintWord& w) { return !w.anchor; });
+  Shingles(words_, out);
+}
+
+void Fingerprinter::Shingles(const std::vector<FingerprintWord>& words, std::vector<uint64_t>* out) const {
+  out->clear();
+  const bool anchors_only = options_.kind == ShingleKind::kAnchors;
+  std::vector<uint64_t> hashes;
+  for (const FingerprintWord& w : words) {
+    if (w.anchor || !anchors_only) hashes.push_back(w.hash);
   }
   const size_t k = static_cast<size_t>(std::max(1, options_.shingle_words));
-  if (words_.empty()) return;
+  if (hashes.empty()) return;
   // Fewer words than a shingle: the words make one shingle.
-  const size_t count = words_.size() >= k ? words_.size() - k + 1 : 1;
+  const size_t count = hashes.size() >= k ? hashes.size() - k + 1 : 1;
   for (size_t i = 0; i < count; ++i) {
     uint64_t h = 0x9E3779B97F4A7C15ull * k;
-    for (size_t j = i; j < std::min(words_.size(), i + k); ++j) {
-      h = XXH3_64bits_withSeed(&words_[j].hash, sizeof(uint64_t), h);
+    for (size_t j = i; j < std::min(hashes.size(), i + k); ++j) {
+      h = XXH3_64bits_withSeed(&hashes[j], sizeof(uint64_t), h);
     }
     out->push_back(h);
   }

@@ -75,6 +75,8 @@ class Fingerprinter {
   void Words(std::string_view text, std::vector<FingerprintWord>* out);
   // The distinct shingle hashes of `text`, sorted.
   void Shingles(std::string_view text, std::vector<uint64_t>* out);
+  // The same from the text's Words, for a caller that needs those too.
+  void Shingles(const std::vector<FingerprintWord>& words, std::vector<uint64_t>* out) const;
   // The MinHash signature (signature_size() values) of a shingle set. An
   // empty set gives all-ones (it matches nothing: see BandKeys).
   void Signature(const std::vector<uint64_t>& shingles, std::vector<uint32_t>* out) const;

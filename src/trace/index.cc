@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <unordered_map>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -117,7 +117,7 @@ struct TraceIndex::Impl {
         "BEGIN IMMEDIATE;"
         "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
         "CREATE TABLE docs(doc INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, text TEXT NOT NULL,"
-        " words INTEGER NOT NULL, signature BLOB NOT NULL);"
+        " signature BLOB NOT NULL);"
         "CREATE TABLE bands(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;"
         "PRAGMA application_id = " + std::to_string(kApplicationId) + ";"
         "PRAGMA user_version = " + std::to_string(kSchemaVersion) + ";";
@@ -185,11 +185,11 @@ struct TraceIndex::Impl {
 
   Status PrepareAll() {
     for (auto [st, sql] : std::initializer_list<std::pair<Statement*, const char*>>{
-             {&insert_doc, "INSERT INTO docs(id, text, words, signature) VALUES(?1, ?2, ?3, ?4)"},
+             {&insert_doc, "INSERT INTO docs(id, text, signature) VALUES(?1, ?2, ?3)"},
              {&insert_band, "INSERT OR IGNORE INTO bands(key, doc) VALUES(?1, ?2)"},
              {&find_band, "SELECT doc FROM bands WHERE key = ?1"},
              {&doc_signature, "SELECT signature FROM docs WHERE doc = ?1"},
-             {&doc_text, "SELECT id, text, words FROM docs WHERE doc = ?1"},
+             {&doc_text, "SELECT id, text FROM docs WHERE doc = ?1"},
              {&count_docs, "SELECT count(*) FROM docs"}}) {
       if (Status s = st->Prepare(db, sql); !s.ok()) return s;
     }
@@ -254,17 +254,13 @@ Status TraceIndex::Add(std::span<const IndexDoc> docs, AddReport* report) {
   struct Prepared {
     std::vector<uint32_t> signature;
     std::vector<uint64_t> keys;
-    uint64_t words = 0;
   };
   std::vector<Prepared> prepared(docs.size());
   std::vector<uint64_t> shingles;
-  std::vector<FingerprintWord> words;
   for (size_t i = 0; i < docs.size(); ++i) {
     d.fingerprinter->Shingles(docs[i].text, &shingles);
     d.fingerprinter->Signature(shingles, &prepared[i].signature);
     d.fingerprinter->BandKeys(prepared[i].signature, &prepared[i].keys);
-    d.fingerprinter->Words(docs[i].text, &words);
-    prepared[i].words = words.size();
   }
   if (Status s = d.Exec("BEGIN IMMEDIATE", "adding to the index"); !s.ok()) return s;
   auto fail = [&](Status s) {
@@ -277,11 +273,10 @@ Status TraceIndex::Add(std::span<const IndexDoc> docs, AddReport* report) {
     ins.Reset();
     sqlite3_bind_text(ins.get(), 1, docs[i].id.data(), static_cast<int>(docs[i].id.size()), SQLITE_STATIC);
     sqlite3_bind_text64(ins.get(), 2, docs[i].text.data(), docs[i].text.size(), SQLITE_STATIC, SQLITE_UTF8);
-    sqlite3_bind_int64(ins.get(), 3, static_cast<sqlite3_int64>(prepared[i].words));
-    sqlite3_bind_blob(ins.get(), 4, prepared[i].signature.data(),
+    sqlite3_bind_blob(ins.get(), 3, prepared[i].signature.data(),
                       static_cast<int>(prepared[i].signature.size() * sizeof(uint32_t)), SQLITE_STATIC);
     const int rc = ins.Step();
-    if ((rc & 0xFF) == SQLITE_CONSTRAINT) {
+    if ((rc & 0xFF) == SQLITE_CONSTRAINT && sqlite3_extended_errcode(d.db) == SQLITE_CONSTRAINT_UNIQUE) {
       report->refused.push_back({i, "id " + docs[i].id + " is already in the index"});
       continue;
     }
@@ -303,19 +298,21 @@ Status TraceIndex::Add(std::span<const IndexDoc> docs, AddReport* report) {
 Result<std::vector<TraceMatch>> TraceIndex::Query(std::string_view text, const TraceQueryOptions& options,
                                                   TraceQueryStats* stats) {
   Impl& d = *impl_;
+  std::vector<FingerprintWord> query_words;
   std::vector<uint64_t> shingles, keys;
   std::vector<uint32_t> signature;
-  d.fingerprinter->Shingles(text, &shingles);
+  d.fingerprinter->Words(text, &query_words);
+  d.fingerprinter->Shingles(query_words, &shingles);
   d.fingerprinter->Signature(shingles, &signature);
   d.fingerprinter->BandKeys(signature, &keys);
-  // Candidates: documents sharing a band, by how many.
-  std::unordered_map<int64_t, int> band_hits;
+  // Candidates: documents sharing at least one band.
+  std::unordered_set<int64_t> sharing;
   for (uint64_t key : keys) {
     Statement& st = d.find_band;
     st.Reset();
     sqlite3_bind_int64(st.get(), 1, static_cast<sqlite3_int64>(key));
     int rc;
-    while ((rc = st.Step()) == SQLITE_ROW) ++band_hits[sqlite3_column_int64(st.get(), 0)];
+    while ((rc = st.Step()) == SQLITE_ROW) sharing.insert(sqlite3_column_int64(st.get(), 0));
     if (rc != SQLITE_DONE) return SqlError(d.db, rc, "querying the index");
   }
   struct Candidate {
@@ -323,7 +320,8 @@ Result<std::vector<TraceMatch>> TraceIndex::Query(std::string_view text, const T
     double estimate;
   };
   std::vector<Candidate> candidates;
-  for (const auto& [doc, hits] : band_hits) {
+  std::vector<uint32_t> other(signature.size());
+  for (int64_t doc : sharing) {
     Statement& st = d.doc_signature;
     st.Reset();
     sqlite3_bind_int64(st.get(), 1, doc);
@@ -335,7 +333,6 @@ Result<std::vector<TraceMatch>> TraceIndex::Query(std::string_view text, const T
       return DataLossError(d.path + ": document " + std::to_string(doc) + " has a signature of " +
                            std::to_string(bytes) + " bytes");
     }
-    std::vector<uint32_t> other(signature.size());
     if (bytes > 0) std::memcpy(other.data(), blob, bytes);
     candidates.push_back({doc, SignatureSimilarity(signature, other)});
   }
@@ -347,8 +344,7 @@ Result<std::vector<TraceMatch>> TraceIndex::Query(std::string_view text, const T
   if (stats != nullptr) stats->verified = candidates.size();
 
   // Verification: align the words of the query with each candidate's.
-  std::vector<FingerprintWord> query_words, source_words;
-  d.fingerprinter->Words(text, &query_words);
+  std::vector<FingerprintWord> source_words;
   std::vector<uint64_t> query_hashes, source_hashes;
   for (const auto& w : query_words) query_hashes.push_back(w.hash);
   std::vector<TraceMatch> matches;

@@ -86,7 +86,7 @@ struct TraceIndexInfo {
 
 class TraceIndex {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
   enum Mode { kReadOnly, kWrite, kCreate };
 
   // Opens DIR/index.sqlite. kCreate makes DIR and the index if missing
