@@ -10,6 +10,7 @@
 #include "cli/common.h"
 #include "decoder/decoder.h"
 #include "io/jsonl.h"
+#include "io/result_json.h"
 #include "text/chunker.h"
 #include "text/utf8.h"
 
@@ -31,21 +32,6 @@ struct DecodeFlags {
   size_t max_record_bytes = size_t{64} << 20;
   double flag_threshold = -1;  // negative: the model's
 };
-
-nlohmann::json SpansJson(const std::vector<RestoredSpan>& spans) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const RestoredSpan& s : spans) {
-    out.push_back({{"start", s.begin},
-                   {"end", s.end},
-                   {"text", s.text},
-                   {"original", s.original},
-                   {"confidence", s.confidence},
-                   {"original_confidence", s.original_confidence}});
-  }
-  return out;
-}
-
-std::string Dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 // Bytes held in memory up to a limit and in an unlinked temporary file
 // beyond it, so that a huge document's JSON can be written in the right
@@ -140,10 +126,10 @@ int DecodePlain(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
         span.end += offset;
       }
       for (const auto& j : SpansJson(part.spans)) {
-        if (s.ok()) s = spans.Append((first_span ? "" : ",") + Dump(j));
+        if (s.ok()) s = spans.Append((first_span ? "" : ",") + DumpJson(j));
         first_span = false;
       }
-      std::string escaped = Dump(part.restored);  // "..." with escapes
+      std::string escaped = DumpJson(part.restored);  // "..." with escapes
       if (s.ok()) s = restored.Append(std::string_view(escaped).substr(1, escaped.size() - 2));
     }
     if (!s.ok()) return Fail(s, kExitFailure);
@@ -153,8 +139,8 @@ int DecodePlain(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
   if (f.mode == Mode::kDetect && !f.json) {
     s = out->Write((color ? "\n\x1b[1m" : "\n") + Summary(total) + (color ? "\x1b[0m" : ""));
   } else if (f.json) {
-    s = out->Write("{\"score\":" + Dump(total.probability) + ",\"spun\":" + Dump(total.spun) +
-                   ",\"words\":" + Dump(total.words) + ",\"spans\":[");
+    s = out->Write("{\"score\":" + DumpJson(total.probability) + ",\"spun\":" + DumpJson(total.spun) +
+                   ",\"words\":" + DumpJson(total.words) + ",\"spans\":[");
     if (s.ok()) s = spans.CopyTo(out);
     if (s.ok()) s = out->Write("],\"restored\":\"");
     if (s.ok()) s = restored.CopyTo(out);
@@ -175,11 +161,7 @@ int DecodeJsonl(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
       record["text"] = r.restored;
       record["spans"] = r.span_count;
     } else {
-      record["score"] = r.probability;
-      record["spun"] = r.spun;
-      record["words"] = r.words;
-      record["spans"] = SpansJson(r.spans);
-      record["restored"] = r.restored;
+      record.update(DetectJson(r));
     }
     return record;
   });

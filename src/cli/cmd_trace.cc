@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "io/jsonl.h"
+#include "io/result_json.h"
 #include "text/chunker.h"
 #include "trace/index.h"
 
@@ -40,8 +41,6 @@ struct TraceFlags {
   size_t max_record_bytes = size_t{64} << 20;
 };
 
-std::string Dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
-
 // Exit code for an index that cannot be opened: like a model's (4) when
 // it is missing, damaged or of another version; I/O and usage as usual.
 int IndexExitCode(const Status& status) {
@@ -53,7 +52,7 @@ int IndexExitCode(const Status& status) {
 }
 
 // A record's id as text: strings as they are, other JSON as written.
-std::string IdText(const nlohmann::json& id) { return id.is_string() ? id.get<std::string>() : Dump(id); }
+std::string IdText(const nlohmann::json& id) { return id.is_string() ? id.get<std::string>() : DumpJson(id); }
 
 int RunIndexAdd(const IndexFlags& f) {
   if (f.index.empty()) return Fail(InvalidArgumentError("--index DIR is required"), kExitUsage);
@@ -75,7 +74,7 @@ int RunIndexAdd(const IndexFlags& f) {
     uint64_t added = 0, errors = 0, records = 0;
     auto write_error = [&](const nlohmann::json& record) -> Status {
       ++errors;
-      return out->Write(Dump(record) + "\n");
+      return out->Write(DumpJson(record) + "\n");
     };
     auto flush = [&]() -> Status {
       if (batch.empty()) return OkStatus();
@@ -155,29 +154,6 @@ int RunIndexInfo(const IndexFlags& f) {
   return kExitOk;
 }
 
-nlohmann::json MatchesJson(const std::vector<TraceMatch>& matches) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const TraceMatch& m : matches) {
-    nlohmann::json evidence = nlohmann::json::array();
-    for (const TraceEvidence& e : m.evidence) {
-      evidence.push_back({{"start", e.query_begin},
-                          {"end", e.query_end},
-                          {"text", e.query_text},
-                          {"source_start", e.source_begin},
-                          {"source_end", e.source_end},
-                          {"source_text", e.source_text}});
-    }
-    out.push_back({{"id", m.id},
-                   {"similarity", m.similarity},
-                   {"source_coverage", m.source_coverage},
-                   {"words", m.query_words},
-                   {"source_words", m.source_words},
-                   {"shared_words", m.shared_words},
-                   {"evidence", evidence}});
-  }
-  return out;
-}
-
 std::string HumanView(const std::vector<TraceMatch>& matches, double threshold) {
   if (matches.empty()) {
     char line[128];
@@ -254,7 +230,7 @@ int RunTrace(const TraceFlags& f) {
     if (!text.ok()) return Fail(text.status(), text.status().code() == StatusCode::kIoError ? kExitFailure : kExitBadInput);
     auto matches = (*index)->Query(*text, options);
     if (!matches.ok()) return Fail(matches.status(), IndexExitCode(matches.status()));
-    const std::string body = f.json ? Dump({{"matches", MatchesJson(*matches)}}) + "\n" : HumanView(*matches, f.threshold);
+    const std::string body = f.json ? DumpJson({{"matches", MatchesJson(*matches)}}) + "\n" : HumanView(*matches, f.threshold);
     Status s = out->Write(body);
     if (s.ok()) s = out->Commit();
     if (!s.ok()) return Fail(s, kExitFailure);

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "io/result_json.h"
 #include "lm/lm_builder.h"
 #include "text/utf8.h"
 #include "util/file_io.h"
@@ -171,7 +172,7 @@ int RunJsonlBatch(int fd, size_t max_record_bytes, bool replace_invalid, Output*
     } else {
       record = make(item);
     }
-    std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string line = DumpJson(record);
     line += '\n';
     if (Status s = out->Write(line); !s.ok()) return Fail(s, kExitFailure);
   }

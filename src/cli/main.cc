@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   AddEvalCommand(&app, &run);
   AddAdaptCommand(&app, &run);
   AddTraceCommands(&app, &run);
+  AddServeCommand(&app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -844,9 +844,25 @@ void Decoder::BestOriginals(std::string_view text, std::span<const std::pair<uin
 void Decoder::DecodeDocument(std::string_view text, DecodeResult* out, size_t window_bytes,
                              std::vector<SwapEvidence>* swaps) {
   if (text.size() <= window_bytes) return Decode(text, out, swaps);
+  DecodeWindows(text, std::chrono::steady_clock::time_point::max(), out, window_bytes, swaps);
+}
+
+bool Decoder::DecodeDocumentUntil(std::string_view text, std::chrono::steady_clock::time_point deadline,
+                                  DecodeResult* out, size_t window_bytes) {
+  if (text.size() <= window_bytes) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    Decode(text, out);
+    return true;
+  }
+  return DecodeWindows(text, deadline, out, window_bytes, nullptr);
+}
+
+bool Decoder::DecodeWindows(std::string_view text, std::chrono::steady_clock::time_point deadline,
+                            DecodeResult* out, size_t window_bytes, std::vector<SwapEvidence>* swaps) {
   *out = DecodeResult();
   DecodeResult part;
   for (size_t offset = 0; offset < text.size();) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
     const std::string_view rest = text.substr(offset);
     const size_t cut = ChooseCut(rest, window_bytes);
     Decode(rest.substr(0, cut), &part, swaps);
@@ -859,6 +875,7 @@ void Decoder::DecodeDocument(std::string_view text, DecodeResult* out, size_t wi
     out->restored += part.restored;
     offset += cut;
   }
+  return true;
 }
 
 void AddDocumentFigures(const DecodeResult& part, const ChannelParams& channel, DecodeResult* total) {

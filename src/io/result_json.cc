@@ -1,0 +1,53 @@
+#include "io/result_json.h"
+
+namespace unspin {
+
+std::string DumpJson(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+nlohmann::json SpansJson(const std::vector<RestoredSpan>& spans) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const RestoredSpan& s : spans) {
+    out.push_back({{"start", s.begin},
+                   {"end", s.end},
+                   {"text", s.text},
+                   {"original", s.original},
+                   {"confidence", s.confidence},
+                   {"original_confidence", s.original_confidence}});
+  }
+  return out;
+}
+
+nlohmann::json DetectJson(const DecodeResult& r) {
+  return {{"score", r.probability},
+          {"spun", r.spun},
+          {"words", r.words},
+          {"spans", SpansJson(r.spans)},
+          {"restored", r.restored}};
+}
+
+nlohmann::json MatchesJson(const std::vector<TraceMatch>& matches) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const TraceMatch& m : matches) {
+    nlohmann::json evidence = nlohmann::json::array();
+    for (const TraceEvidence& e : m.evidence) {
+      evidence.push_back({{"start", e.query_begin},
+                          {"end", e.query_end},
+                          {"text", e.query_text},
+                          {"source_start", e.source_begin},
+                          {"source_end", e.source_end},
+                          {"source_text", e.source_text}});
+    }
+    out.push_back({{"id", m.id},
+                   {"similarity", m.similarity},
+                   {"source_coverage", m.source_coverage},
+                   {"words", m.query_words},
+                   {"source_words", m.source_words},
+                   {"shared_words", m.shared_words},
+                   {"evidence", evidence}});
+  }
+  return out;
+}
+
+}  // namespace unspin

@@ -1,0 +1,32 @@
+// The JSON shape of results, shared by every face that writes JSON: the
+// CLI (--json, --jsonl), the HTTP server and its web page. Offsets are
+// bytes of the UTF-8 input.
+#ifndef UNSPIN_IO_RESULT_JSON_H_
+#define UNSPIN_IO_RESULT_JSON_H_
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "decoder/decoder.h"
+#include "trace/index.h"
+
+namespace unspin {
+
+// Compact JSON; a string that is not valid UTF-8 (never produced by the
+// engine, which checks its input) is written with U+FFFD, not thrown.
+std::string DumpJson(const nlohmann::json& j);
+
+// [{start, end, text, original, confidence, original_confidence}, ...]
+nlohmann::json SpansJson(const std::vector<RestoredSpan>& spans);
+
+// {score, spun, words, spans, restored}: what `detect` reports.
+nlohmann::json DetectJson(const DecodeResult& result);
+
+// [{id, similarity, source_coverage, words, source_words, shared_words,
+//   evidence: [{start, end, text, source_start, source_end, source_text}]}]
+nlohmann::json MatchesJson(const std::vector<TraceMatch>& matches);
+
+}  // namespace unspin
+
+#endif  // UNSPIN_IO_RESULT_JSON_H_
