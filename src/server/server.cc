@@ -21,7 +21,7 @@ thread_local bool tl_refusing = false;
 // server says so instead of leaving clients to time out.
 class AdmissionQueue : public httplib::TaskQueue {
  public:
-  AdmissionQueue(size_t threads, size_t max_queue) : max_queue_(max_queue) {
+  AdmissionQueue(size_t threads, size_t max_queue) : capacity_(threads + max_queue) {
     for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(&jobs_, false); });
     threads_.emplace_back([this] { Work(&overflow_, true); });
   }
@@ -30,7 +30,12 @@ class AdmissionQueue : public httplib::TaskQueue {
   void enqueue(std::function<void()> fn) override {
     {
       std::lock_guard lock(mutex_);
-      (jobs_.size() < max_queue_ ? jobs_ : overflow_).push_back(std::move(fn));
+      // Invariant: serving_ + jobs_.size() <= capacity_.
+      if (serving_ + jobs_.size() < capacity_) {
+        jobs_.push_back(std::move(fn));
+      } else {
+        overflow_.push_back(std::move(fn));
+      }
     }
     ready_.notify_all();
   }
@@ -55,13 +60,19 @@ class AdmissionQueue : public httplib::TaskQueue {
         if (queue->empty()) return;  // shut down, and nothing left
         fn = std::move(queue->front());
         queue->pop_front();
+        if (!refusing) ++serving_;
       }
       fn();
+      if (!refusing) {
+        std::lock_guard lock(mutex_);
+        --serving_;
+      }
     }
   }
 
-  const size_t max_queue_;
+  const size_t capacity_;  // connections served or waiting
   std::mutex mutex_;
+  size_t serving_ = 0;
   std::condition_variable ready_;
   std::deque<std::function<void()>> jobs_, overflow_;
   bool shutdown_ = false;
@@ -108,6 +119,12 @@ HttpServer::HttpServer(Api* api, const ServerOptions& options) : impl_(std::make
   const size_t max_queue = options.max_queue;
   http.new_task_queue = [connections, max_queue] { return new AdmissionQueue(connections, max_queue); };
   http.set_payload_max_length(max_body);
+  // SO_REUSEADDR only: httplib's default also sets SO_REUSEPORT, which
+  // would let a second server share a port already in use.
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   http.set_read_timeout(options.read_timeout.count());
   http.set_write_timeout(options.read_timeout.count());
   http.set_keep_alive_timeout(options.keep_alive_timeout.count());
@@ -130,8 +147,32 @@ HttpServer::HttpServer(Api* api, const ServerOptions& options) : impl_(std::make
   for (auto [path, method] : {std::pair<const char*, Method>{"/v1/detect", &Api::Detect},
                               std::pair<const char*, Method>{"/v1/restore", &Api::Restore},
                               std::pair<const char*, Method>{"/v1/trace", &Api::Trace}}) {
-    http.Post(path, [api, method](const httplib::Request& req, httplib::Response& res) {
-      SetJson(res, (api->*method)(req.body, req.get_header_value("Content-Type")));
+    http.Post(path, [api, method, max_body](const httplib::Request& req, httplib::Response& res,
+                                            const httplib::ContentReader& content_reader) {
+      // Read here rather than by httplib, which bounds bodies with a
+      // Content-Length but not chunked ones.
+      std::string body;
+      bool too_large = false;
+      const bool read = content_reader([&](const char* data, size_t size) {
+        if (body.size() + size > max_body) {
+          too_large = true;
+          return false;
+        }
+        body.append(data, size);
+        return true;
+      });
+      if (!read || too_large) {
+        res.set_header("Connection", "close");  // the rest of the body is unread
+        if (too_large || res.status == 413) {
+          SetJson(res, StatusError(req, 413, max_body));
+        } else {
+          SetJson(res, ErrorResponse(400, "bad_body",
+                                     "the request body could not be read: malformed chunked encoding, "
+                                     "or the client stopped sending"));
+        }
+        return;
+      }
+      SetJson(res, (api->*method)(body, req.get_header_value("Content-Type")));
     });
     http.Get(path, [path](const httplib::Request&, httplib::Response& res) {
       res.set_header("Allow", "POST");
