@@ -156,3 +156,15 @@ def test_start_up_errors(tmp_path):
         assert r.returncode == 1 and "cannot listen" in r.stderr
     finally:
         busy.stop()
+
+
+def test_small_answers_do_not_wait_for_delayed_acks(server):
+    # With Nagle's algorithm on, each answer on a kept-alive connection
+    # waited about 40 ms for the client's delayed ACK.
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    start = time.monotonic()
+    for _ in range(50):
+        conn.request("GET", "/healthz")
+        assert conn.getresponse().read()
+    conn.close()
+    assert time.monotonic() - start < 1.0
