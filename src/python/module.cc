@@ -8,12 +8,20 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "decoder/decoder.h"
+#include "io/jsonl.h"
+#include "io/result_json.h"
+#include "util/file_io.h"
 #include "spin/profile.h"
 #include "spin/spinner.h"
 #include "trace/index.h"
@@ -226,7 +234,79 @@ class Engine {
     return out;
   }
 
+  // Screens a JSONL file as `unspin detect --jsonl` does, record for record:
+  // one output line per non-blank input line, in order, bad lines as error
+  // records. The output is written and fsync'd before this returns, so a
+  // caller that renames it into place afterwards publishes it whole.
+  py::dict DetectJsonl(const std::string& input, const std::string& output, double threshold,
+                       size_t max_record_bytes) {
+    uint64_t records = 0, errors = 0;
+    Status status;
+    {
+      py::gil_scoped_release release;
+      status = ScreenFile(input, output, threshold, max_record_bytes, &records, &errors);
+    }
+    if (!status.ok()) {
+      if (status.code() == StatusCode::kNotFound || status.code() == StatusCode::kIoError) {
+        PyErr_SetString(PyExc_OSError, status.message().c_str());
+        throw py::error_already_set();
+      }
+      Raise(status);
+    }
+    py::dict out;
+    out["records"] = records;
+    out["errors"] = errors;
+    return out;
+  }
+
  private:
+  Status ScreenFile(const std::string& input, const std::string& output, double threshold, size_t max_record_bytes,
+                    uint64_t* records, uint64_t* errors) const {
+    const int in = ::open(input.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) return IoError("cannot open " + input + ": " + std::strerror(errno));
+    std::FILE* out = std::fopen(output.c_str(), "wb");
+    if (out == nullptr) {
+      ::close(in);
+      return IoError("cannot create " + output + ": " + std::strerror(errno));
+    }
+    Decoder decoder(*model_);
+    if (threshold >= 0) {
+      ChannelParams channel = decoder.channel();
+      channel.flag_threshold = threshold;
+      decoder.set_channel(channel);
+    }
+    JsonlReader reader(in, max_record_bytes, /*replace_invalid=*/false);
+    JsonlItem item;
+    DecodeResult r;
+    Status status;
+    for (;;) {
+      auto more = reader.Next(&item);
+      if (!more.ok()) {
+        status = more.status().WithContext(input);
+        break;
+      }
+      if (!*more) break;
+      nlohmann::json record;
+      if (!item.error.empty()) {
+        record = ErrorRecord(item);
+        ++*errors;
+      } else {
+        decoder.DecodeDocument(item.text, &r);
+        record = DetectJson(r);
+        record["id"] = item.id;
+      }
+      ++*records;
+      status = WriteAll(out, DumpJson(record) + "\n");
+      if (!status.ok()) break;
+    }
+    ::close(in);
+    if (status.ok() && (std::fflush(out) != 0 || ::fsync(fileno(out)) != 0)) {
+      status = IoError("writing " + output + ": " + std::strerror(errno));
+    }
+    if (std::fclose(out) != 0 && status.ok()) status = IoError("closing " + output + ": " + std::strerror(errno));
+    return status;
+  }
+
   // A decoder per call: it is not thread-safe, and a fresh one decodes at
   // full speed (the model's compiled candidate table).
   void Decode(const std::string& text, double threshold, DecodeResult* r) const {
@@ -262,5 +342,9 @@ PYBIND11_MODULE(_unspin, m) {
       .def("index_add", &Engine::IndexAdd, py::arg("index"), py::arg("docs"),
            "Add (id, text) pairs to a trace index (made if missing), in one transaction.")
       .def("trace", &Engine::Trace, py::arg("text"), py::arg("index"), py::arg("top") = 5,
-           py::arg("threshold") = 0.3, "The indexed documents the text was copied from, best first.");
+           py::arg("threshold") = 0.3, "The indexed documents the text was copied from, best first.")
+      .def("detect_jsonl", &Engine::DetectJsonl, py::arg("input"), py::arg("output"), py::arg("threshold") = -1.0,
+           py::arg("max_record_bytes") = size_t{64} << 20,
+           "Screen a JSONL file of {id, text} records as `unspin detect --jsonl` does, writing one result line per "
+           "input line to `output` (fsync'd): {records, errors}.");
 }

@@ -7,6 +7,11 @@
     engine.spin(text, profile="phrase", rate=0.2, seed=1)
     engine.index_add("sources.idx", [("id1", text1), ("id2", text2)])
     engine.trace(text, index="sources.idx")  # [{"id", "similarity", "evidence", ...}]
+    engine.detect_jsonl("in.jsonl", "out.jsonl")  # as `unspin detect --jsonl`
+
+A directory of JSONL shards on a Dask cluster:
+
+    python3 -m unspin.dask screen IN_DIR OUT_DIR [--scheduler ADDRESS]
 
 Every method releases the GIL while it works, so threads sharing one Engine
 run in parallel. A missing, damaged or foreign model or index raises
