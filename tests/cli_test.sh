@@ -421,5 +421,17 @@ expect "eval trace: a source id among the distractors" 3 "occurs twice" -- $UNSP
 expect "eval trace: missing distractors" 3 "nope.jsonl: no such file" -- $UNSPIN eval trace --model "$MODEL" \
   --sources "$TESTS/data/sotu_excerpts.jsonl" --distractors "$WORK/nope.jsonl" --unrelated "$WORK/unrelated.jsonl"
 
+# Progress: a line with rate and ETA on a terminal (forced here with
+# UNSPIN_PROGRESS=1), nothing when standard error is not a terminal.
+for i in $(seq 17); do cat "$TESTS/data/sotu_excerpts.jsonl"; done >"$WORK/many.jsonl"
+UNSPIN_PROGRESS=1 $UNSPIN detect --model "$MODEL" --jsonl "$WORK/many.jsonl" >"$WORK/p.out" 2>"$WORK/p.err"
+check "progress shows rate, share and ETA" grep -q $'\rdetect: [0-9]* records, [0-9]* records/s, [0-9.]* MB/s, [0-9]* %, ETA [0-9]:' "$WORK/p.err"
+check "... and leaves the output alone" test "$(wc -l <"$WORK/p.out")" -eq 204
+$UNSPIN detect --model "$MODEL" --jsonl "$WORK/many.jsonl" >/dev/null 2>"$WORK/p.err"
+check "no progress when standard error is not a terminal" test ! -s "$WORK/p.err"
+UNSPIN_PROGRESS=1 $UNSPIN index add --model "$MODEL" --index "$WORK/pidx" --batch 50 "$TESTS/data/sotu_excerpts.jsonl" \
+  >/dev/null 2>"$WORK/p.err"
+check "index add reports batches whether or not progress shows" grep -q "committed 12 documents" "$WORK/p.err"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

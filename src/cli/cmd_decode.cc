@@ -153,7 +153,7 @@ int DecodePlain(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
 
 int DecodeJsonl(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
   DecodeResult r;
-  return RunJsonlBatch(fd, f.max_record_bytes, f.replace_invalid, out, [&](const JsonlItem& item) {
+  return RunJsonlBatch(f.mode == Mode::kRestore ? "restore" : "detect", fd, f.max_record_bytes, f.replace_invalid, out, [&](const JsonlItem& item) {
     decoder.DecodeDocument(item.text, &r);
     nlohmann::json record;
     record["id"] = item.id;

@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "eval/quality.h"
 #include "eval/trace_eval.h"
 #include "io/jsonl.h"
@@ -136,13 +137,6 @@ Result<std::vector<DecoderLexicon>> ParseDecoders(const std::string& list) {
   return out;
 }
 
-void ShowProgress(uint64_t done, uint64_t total) {
-  if (!::isatty(STDERR_FILENO)) return;
-  std::fprintf(stderr, "\r  %llu / %llu documents (%.0f%%)", static_cast<unsigned long long>(done),
-               static_cast<unsigned long long>(total), total ? 100.0 * done / total : 100.0);
-  if (done == total) std::fprintf(stderr, "\n");
-}
-
 int RunEval(const EvalFlags& f) {
   auto profiles = ParseProfiles(f.profiles);
   if (!profiles.ok()) return Fail(profiles.status(), kExitUsage);
@@ -210,10 +204,12 @@ int RunEval(const EvalFlags& f) {
   options.spun_docs = f.docs;
   options.seed = f.seed;
   options.threads = threads;
-  options.progress = ShowProgress;
+  Progress progress("eval", 0, Progress::kRecords);
+  options.progress = [&progress](uint64_t done, uint64_t total) { progress.Set(done, total); };
   std::fprintf(stderr, "unspin: eval: %zu test documents (%s), %zu decoder lexicons x %zu profiles x %zu rates\n",
                test->size(), test_path.c_str(), decoders->size(), profiles->size(), rates->size());
   QualityReport report = RunQualityEval(**model, *test, options);
+  progress.Finish();
   std::string markdown = report.ToMarkdown();
   std::printf("%s", markdown.c_str());
   if (!f.markdown.empty()) {

@@ -68,7 +68,7 @@ int SpinPlain(const Spinner& spinner, const SpinFlags& f, int fd, Output* out) {
 
 int SpinJsonl(const Spinner& spinner, const SpinFlags& f, int fd, Output* out) {
   SpinResult result;
-  return RunJsonlBatch(fd, f.max_record_bytes, f.replace_invalid, out, [&](const JsonlItem& item) {
+  return RunJsonlBatch("spin", fd, f.max_record_bytes, f.replace_invalid, out, [&](const JsonlItem& item) {
     // Each record's randomness depends on the seed and its id (or line),
     // so a record spins the same in any batch.
     std::string key = item.id.is_null() ? "line:" + std::to_string(item.line) : item.id.dump();

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "io/jsonl.h"
 #include "io/result_json.h"
 #include "text/chunker.h"
@@ -67,6 +68,7 @@ int RunIndexAdd(const IndexFlags& f) {
   if (!index.ok()) return Fail(index.status(), IndexExitCode(index.status()));
   return RunOnInputAndOutput(f.input, "", [&](int fd, Output* out) {
     JsonlReader reader(fd, f.max_record_bytes, f.replace_invalid);
+    Progress progress("index add", FileBytes(fd), Progress::kBytes);
     JsonlItem item;
     std::vector<IndexDoc> batch;
     std::vector<uint64_t> batch_lines;
@@ -86,6 +88,7 @@ int RunIndexAdd(const IndexFlags& f) {
       }
       // Reported only once the transaction is durable: everything counted
       // here survives a kill.
+      progress.Finish();
       std::fprintf(stderr, "unspin: committed %llu documents (%llu records read)\n",
                    static_cast<unsigned long long>(added), static_cast<unsigned long long>(records));
       batch.clear();
@@ -113,6 +116,7 @@ int RunIndexAdd(const IndexFlags& f) {
         if (batch.size() >= f.batch) s = flush();
       }
       if (!s.ok()) return Fail(s);
+      progress.Add(1, reader.bytes_consumed());
     }
     if (Status s = flush(); !s.ok()) return Fail(s);
     if (Status s = out->Commit(); !s.ok()) return Fail(s, kExitFailure);
@@ -214,7 +218,7 @@ int RunTrace(const TraceFlags& f) {
   options.max_evidence = f.max_evidence;
   return RunOnInputAndOutput(f.input, f.output, [&](int fd, Output* out) {
     if (f.jsonl) {
-      const int code = RunJsonlBatch(fd, f.max_record_bytes, f.replace_invalid, out, [&](const JsonlItem& item) {
+      const int code = RunJsonlBatch("trace", fd, f.max_record_bytes, f.replace_invalid, out, [&](const JsonlItem& item) {
         nlohmann::json record = {{"id", item.id}};
         auto matches = (*index)->Query(item.text, options);
         if (!matches.ok()) {

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "cli/progress.h"
 #include "io/result_json.h"
 #include "lm/lm_builder.h"
 #include "text/utf8.h"
@@ -156,9 +157,10 @@ Status CheckTextWindow(std::string* window, uint64_t offset, bool replace_invali
   return ValidateUtf8(*window, offset);
 }
 
-int RunJsonlBatch(int fd, size_t max_record_bytes, bool replace_invalid, Output* out,
+int RunJsonlBatch(const char* label, int fd, size_t max_record_bytes, bool replace_invalid, Output* out,
                   const std::function<nlohmann::json(const JsonlItem&)>& make) {
   JsonlReader reader(fd, max_record_bytes, replace_invalid);
+  Progress progress(label, FileBytes(fd), Progress::kBytes);
   JsonlItem item;
   uint64_t errors = 0;
   for (;;) {
@@ -175,7 +177,9 @@ int RunJsonlBatch(int fd, size_t max_record_bytes, bool replace_invalid, Output*
     std::string line = DumpJson(record);
     line += '\n';
     if (Status s = out->Write(line); !s.ok()) return Fail(s, kExitFailure);
+    progress.Add(1, reader.bytes_consumed());
   }
+  progress.Finish();
   if (Status s = out->Commit(); !s.ok()) return Fail(s, kExitFailure);
   if (errors > 0) {
     std::fprintf(stderr, "unspin: %llu record(s) could not be processed; see their \"error\" fields\n",

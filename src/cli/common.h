@@ -89,8 +89,8 @@ Status CheckTextWindow(std::string* window, uint64_t offset, bool replace_invali
 // The JSONL batch loop every --jsonl command shares: one output line per
 // input record, in order; `make` turns a good record into its result, a
 // bad record becomes an error record. Returns the exit code (kExitPartial
-// if any record was an error).
-int RunJsonlBatch(int fd, size_t max_record_bytes, bool replace_invalid, Output* out,
+// if any record was an error). Shows progress as `label` on a terminal.
+int RunJsonlBatch(const char* label, int fd, size_t max_record_bytes, bool replace_invalid, Output* out,
                   const std::function<nlohmann::json(const JsonlItem&)>& make);
 
 // Opens `input` (OpenInput) and `output` (Output), runs `body` on them and

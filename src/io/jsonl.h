@@ -32,6 +32,7 @@ class JsonlReader {
   // Returns false at end of input. A read error of the input itself (not of
   // a record) is returned as a Status.
   Result<bool> Next(JsonlItem* item);
+  uint64_t bytes_consumed() const { return lines_.bytes_consumed(); }
 
  private:
   LineReader lines_;

@@ -42,9 +42,11 @@ Result<bool> LineReader::Next(Line* line) {
       line_.append(buffer_, pos_, chunk);
     }
     pos_ = end;
+    consumed_ += chunk;
     bool done = false;
     if (nl != std::string::npos) {
       ++pos_;
+      ++consumed_;
       done = true;
     } else if (!eof_) {
       RETURN_IF_ERROR(Fill());

@@ -26,6 +26,8 @@ class LineReader {
 
   // False at end of input. A failed read of the input is an IoError.
   Result<bool> Next(Line* line);
+  // Bytes of the input read into lines so far (for progress reports).
+  uint64_t bytes_consumed() const { return consumed_; }
 
  private:
   Status Fill();
@@ -36,6 +38,7 @@ class LineReader {
   size_t pos_ = 0;
   bool eof_ = false;
   uint64_t line_no_ = 0;
+  uint64_t consumed_ = 0;
   std::string line_;
 };
 
