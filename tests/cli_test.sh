@@ -241,8 +241,15 @@ expect "adapt: --out is required" 2 "" -- $UNSPIN adapt --model "$MODEL" "$WORK/
 head -4 "$TESTS/data/eval_small.jsonl" | sed 's/"id": "doc/"id": "cal/' >"$WORK/cal.jsonl"
 expect "eval on small data" 0 "" -- $UNSPIN eval --model "$MODEL" --test "$TESTS/data/eval_small.jsonl" \
   --calibrate "$WORK/cal.jsonl" --write-channel "$WORK/channel.json" --profiles phrase,moby --rates 0.3 \
-  --decoders all,-moby --docs 8 --json "$WORK/eval.json"
+  --decoders all,-moby --docs 8 --json "$WORK/eval.json" --html "$WORK/eval.html"
 check "eval prints the matrix with the baseline" grep -q '^| all-moby | moby | 0.30 |' "$WORK/out"
+check "eval --html: the tables and a ROC curve per cell, self-contained" python3 -c '
+import re, sys
+page = open(sys.argv[1]).read()
+assert page.startswith("<!doctype html>") and "<td>all-moby</td><td>moby</td>" in page, page[:400]
+assert page.count("<svg") == 4 and page.count("<polyline") == 8  # 2 decoders x 2 profiles, each beside the baseline
+assert not re.search(r"(src|href)=\"(https?:)?//", page)
+' "$WORK/eval.html"
 expect "eval measures adaptation on other documents" 0 "" -- $UNSPIN eval --model "$MODEL" \
   --test "$TESTS/data/eval_small.jsonl" --calibrate "$WORK/cal.jsonl" --adapt-docs 4 --profiles phrase \
   --rates 0.3 --decoders all --docs 8 --json "$WORK/adapt.json"
@@ -420,6 +427,29 @@ expect "eval trace: a source id among the distractors" 3 "occurs twice" -- $UNSP
   --profiles moby --rates 0.3 --queries 2 --work-dir "$WORK/te2"
 expect "eval trace: missing distractors" 3 "nope.jsonl: no such file" -- $UNSPIN eval trace --model "$MODEL" \
   --sources "$TESTS/data/sotu_excerpts.jsonl" --distractors "$WORK/nope.jsonl" --unrelated "$WORK/unrelated.jsonl"
+
+# unspin report: one self-contained page about a screened corpus.
+$UNSPIN detect --model "$MODEL" --jsonl "$TESTS/data/sotu_excerpts.jsonl" >"$WORK/screened.jsonl"
+$UNSPIN spin --model "$MODEL" --jsonl --rate 0.4 "$TESTS/data/sotu_excerpts.jsonl" |
+  sed 's/"id":"\([^"]*\)"/"id":"spun <\1>"/' | $UNSPIN detect --model "$MODEL" --jsonl >>"$WORK/screened.jsonl"
+printf '{"id": "x", "text": "one"}\n' | $UNSPIN detect --model "$MODEL" --jsonl --max-record-bytes 5 >>"$WORK/screened.jsonl" 2>/dev/null
+expect "report on detect --jsonl output" 0 "report on 24 documents" -- $UNSPIN report "$WORK/screened.jsonl" -o "$WORK/r.html"
+check "... histogram, share flagged, phrases, worst documents, ids escaped" python3 -c '
+import re, sys
+page = open(sys.argv[1]).read()
+assert page.startswith("<!doctype html>") and "<svg" in page
+assert "records that were errors" in page and re.search(r">1</div>records that were errors", page)
+assert "Most frequent tortured phrases" in page and page.count("<mark>") > 5
+worst = page.split("Documents most likely spun")[1]
+assert "spun &lt;" in worst and "spun <" not in worst  # ids are escaped, spun copies rank first
+first_id = re.search(r"<tr><td>([^<]*)</td>", worst).group(1)
+assert first_id.startswith("spun &lt;"), first_id
+' "$WORK/r.html"
+(cat "$WORK/screened.jsonl"; echo 'not json') >"$WORK/screened-bad.jsonl"
+expect "report: an unreadable line is left out and named" 5 "line 26: not valid JSON" -- \
+  $UNSPIN report "$WORK/screened-bad.jsonl" -o "$WORK/r2.html"
+expect "report: input that is not detect output" 3 "no numeric \"score\"" -- $UNSPIN report "$TESTS/data/sotu_excerpts.jsonl"
+expect "report: empty input" 3 "no records" -- $UNSPIN report "$WORK/empty.txt"
 
 # Progress: a line with rate and ETA on a terminal (forced here with
 # UNSPIN_PROGRESS=1), nothing when standard error is not a terminal.

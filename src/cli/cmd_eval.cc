@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/progress.h"
+#include "report/html.h"
 #include "eval/quality.h"
 #include "eval/trace_eval.h"
 #include "io/jsonl.h"
@@ -38,6 +39,7 @@ struct EvalFlags {
   int threads = 0;
   std::string json;
   std::string markdown;
+  std::string html;
 };
 
 struct TraceEvalFlags {
@@ -57,6 +59,7 @@ struct TraceEvalFlags {
   int threads = 0;
   std::string json;
   std::string markdown;
+  std::string html;
 };
 
 Result<std::vector<EvalDoc>> ReadDocs(const std::string& path) {
@@ -215,6 +218,9 @@ int RunEval(const EvalFlags& f) {
   if (!f.markdown.empty()) {
     if (Status s = WriteFileAtomically(f.markdown, markdown); !s.ok()) return Fail(s, kExitFailure);
   }
+  if (!f.html.empty()) {
+    if (Status s = WriteFileAtomically(f.html, report.ToHtml()); !s.ok()) return Fail(s, kExitFailure);
+  }
   if (!f.json.empty()) {
     nlohmann::json j = report.ToJson();
     j["test"] = test_path;
@@ -282,6 +288,11 @@ int RunEvalTrace(const TraceEvalFlags& f) {
   if (!f.markdown.empty()) {
     if (Status s = WriteFileAtomically(f.markdown, markdown); !s.ok()) return Fail(s, kExitFailure);
   }
+  if (!f.html.empty()) {
+    const std::string page = report::Page("unspin eval trace", "<h1>unspin eval trace</h1>\n" +
+                                                                   report::MarkdownToHtml(markdown));
+    if (Status s = WriteFileAtomically(f.html, page); !s.ok()) return Fail(s, kExitFailure);
+  }
   if (!f.json.empty()) {
     nlohmann::json j = report->ToJson();
     j["sources"] = sources->size();
@@ -317,6 +328,7 @@ void AddEvalCommand(CLI::App* app, Runner* run) {
   c->add_option("--threads", f->threads, "worker threads (default: all cores)");
   c->add_option("--json", f->json, "also write the figures as JSON here");
   c->add_option("--markdown", f->markdown, "also write the tables here");
+  c->add_option("--html", f->html, "also write the tables and ROC curves here, as a self-contained page");
 
   auto t = std::make_shared<TraceEvalFlags>();
   CLI::App* tc = c->add_subcommand("trace", "measure how well trace finds the sources of spun copies among distractors");
@@ -337,6 +349,7 @@ void AddEvalCommand(CLI::App* app, Runner* run) {
   tc->add_option("--threads", t->threads, "worker threads (default: all cores)");
   tc->add_option("--json", t->json, "also write the figures as JSON here");
   tc->add_option("--markdown", t->markdown, "also write the tables here");
+  tc->add_option("--html", t->html, "also write the tables here, as a self-contained page");
   tc->callback([run, t] { *run = [t] { return RunEvalTrace(*t); }; });
 
   // CLI11 runs a parent's callback after its subcommand's: `eval trace`

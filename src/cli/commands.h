@@ -18,6 +18,7 @@ void AddEvalCommand(CLI::App* app, Runner* run);
 void AddAdaptCommand(CLI::App* app, Runner* run);
 void AddTraceCommands(CLI::App* app, Runner* run);
 void AddServeCommand(CLI::App* app, Runner* run);
+void AddReportCommand(CLI::App* app, Runner* run);
 
 }  // namespace unspin::cli
 

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   AddAdaptCommand(&app, &run);
   AddTraceCommands(&app, &run);
   AddServeCommand(&app, &run);
+  AddReportCommand(&app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -29,6 +29,31 @@ double TprAtFpr(std::vector<double> negatives, const std::vector<double>& positi
   return static_cast<double>(above) / static_cast<double>(positives.size());
 }
 
+std::vector<std::pair<double, double>> RocCurve(const std::vector<double>& negatives,
+                                                const std::vector<double>& positives, size_t max_points) {
+  std::vector<std::pair<double, int>> scored;  // (score, 1 for a positive)
+  scored.reserve(negatives.size() + positives.size());
+  for (double n : negatives) scored.emplace_back(n, 0);
+  for (double p : positives) scored.emplace_back(p, 1);
+  std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  const double n_neg = static_cast<double>(std::max<size_t>(negatives.size(), 1));
+  const double n_pos = static_cast<double>(std::max<size_t>(positives.size(), 1));
+  std::vector<std::pair<double, double>> curve = {{0, 0}};
+  size_t fp = 0, tp = 0;
+  for (size_t i = 0; i < scored.size(); ++i) {
+    (scored[i].second ? tp : fp) += 1;
+    // Ties move together: a threshold cannot separate equal scores.
+    if (i + 1 == scored.size() || scored[i + 1].first != scored[i].first) {
+      curve.emplace_back(static_cast<double>(fp) / n_neg, static_cast<double>(tp) / n_pos);
+    }
+  }
+  if (curve.back() != std::pair<double, double>{1, 1}) curve.emplace_back(1, 1);
+  if (max_points < 2 || curve.size() <= max_points) return curve;
+  std::vector<std::pair<double, double>> thin;
+  for (size_t k = 0; k < max_points; ++k) thin.push_back(curve[k * (curve.size() - 1) / (max_points - 1)]);
+  return thin;
+}
+
 std::vector<double> FitLogistic(const std::vector<std::vector<double>>& x, const std::vector<int>& y, double l2) {
   const size_t dim = (x.empty() ? 0 : x[0].size()) + 1;
   std::vector<double> w(dim, 0.0), grad(dim), xi(dim);

@@ -3,7 +3,9 @@
 #ifndef UNSPIN_EVAL_METRICS_H_
 #define UNSPIN_EVAL_METRICS_H_
 
+#include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace unspin {
@@ -16,6 +18,13 @@ double Auroc(std::vector<double> negatives, std::vector<double> positives);
 // of positives scoring strictly above the threshold that lets through
 // floor(fpr * negatives) negatives (fewer if scores tie).
 double TprAtFpr(std::vector<double> negatives, const std::vector<double>& positives, double fpr);
+
+// The ROC curve as (false-positive rate, true-positive rate) points from
+// (0, 0) to (1, 1), one per distinct score (a document is called positive
+// when its score is at least the threshold), thinned to at most
+// `max_points` by keeping evenly spaced ones and both ends.
+std::vector<std::pair<double, double>> RocCurve(const std::vector<double>& negatives,
+                                                const std::vector<double>& positives, size_t max_points = 101);
 
 // Logistic regression by Newton's method with a small L2 penalty (not on
 // the bias): weights w with P(y = 1 | x) = 1 / (1 + exp(-(w0 + w1 x1 + ...))).

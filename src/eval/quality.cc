@@ -14,6 +14,7 @@
 #include "spin/spinner.h"
 #include "text/case.h"
 #include "text/tokenizer.h"
+#include "report/html.h"
 #include "util/parallel.h"
 #include "util/random.h"
 #include "util/strings.h"
@@ -304,6 +305,8 @@ QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& tes
         cell.base_auroc = Auroc(clean_baseline, baseline);
         cell.base_tpr_at_1 = TprAtFpr(clean_baseline, baseline, 0.01);
         cell.base_tpr_at_01 = TprAtFpr(clean_baseline, baseline, 0.001);
+        cell.roc = RocCurve(clean_scores, scores);
+        cell.base_roc = RocCurve(clean_baseline, baseline);
         cell.span_precision = Share(sum.predicted_true, sum.predicted);
         cell.span_recall = Share(sum.detected, sum.swaps);
         cell.restored = Share(sum.restored, sum.swaps);
@@ -458,6 +461,20 @@ nlohmann::json QualityReport::ToJson() const {
                           {"flagged_docs", c.flagged_docs}});
   }
   return j;
+}
+
+std::string QualityReport::ToHtml() const {
+  std::string body = "<h1>unspin eval</h1>\n" + report::MarkdownToHtml(ToMarkdown());
+  body +=
+      "<h2>ROC curves</h2>\n<p>Per cell: the document score against the perplexity baseline, spun test documents "
+      "against the clean ones.</p>\n<div class=\"charts\">\n";
+  for (const CellReport& c : cells) {
+    body += report::RocSvg(c.decoder + " / " + c.profile + " / rate " + Fixed(c.rate, 2),
+                           {{"unspin, AUROC " + Fixed(c.auroc, 3), "#2b5d91", c.roc},
+                            {"perplexity, AUROC " + Fixed(c.base_auroc, 3), "#d9822b", c.base_roc}});
+  }
+  body += "</div>\n";
+  return report::Page("unspin eval", body);
 }
 
 std::string QualityReport::ToMarkdown() const {

@@ -64,6 +64,8 @@ struct CellReport {
   double restorable_of_reachable = 0;
   double unswapped_changed = 0;      // share of unswapped words of spun documents changed
   double flagged_docs = 0;           // share called spun at the model's threshold
+  // ROC curves (RocCurve) of the document score and of the baseline.
+  std::vector<std::pair<double, double>> roc, base_roc;
 };
 
 // A cell measured before and after adaptation. AUROC here ranks against
@@ -94,6 +96,9 @@ struct QualityReport {
   std::vector<AdaptationCell> adaptation;
   nlohmann::json ToJson() const;
   std::string ToMarkdown() const;
+  // A self-contained page: the Markdown's tables, and each cell's ROC
+  // curves beside the baseline's.
+  std::string ToHtml() const;
 };
 
 QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& test, const QualityEvalOptions& options);

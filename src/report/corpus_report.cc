@@ -1,0 +1,164 @@
+#include "report/corpus_report.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "eval/metrics.h"
+#include "io/result_json.h"
+#include "report/html.h"
+#include "text/case.h"
+
+namespace unspin::report {
+
+namespace {
+
+std::string Share(uint64_t part, uint64_t whole) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f %%", whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / whole);
+  return buf;
+}
+
+std::string Count(uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string IdText(const nlohmann::json& id) { return id.is_string() ? id.get<std::string>() : DumpJson(id); }
+
+std::string Fixed3Digits(double x) { return Fixed(x, 3); }
+
+}  // namespace
+
+CorpusReport::CorpusReport(const CorpusReportOptions& options) : options_(options) {}
+
+Status CorpusReport::Add(const nlohmann::json& record) {
+  if (!record.is_object()) return InvalidInputError("a record is not a JSON object");
+  if (record.contains("error")) {
+    ++errors_;
+    return OkStatus();
+  }
+  const auto score = record.find("score");
+  if (score == record.end() || !score->is_number()) {
+    return InvalidInputError("a record has no numeric \"score\": not `unspin detect --jsonl` output");
+  }
+  Document doc;
+  doc.score = std::clamp(score->get<double>(), 0.0, 1.0);
+  doc.id = IdText(record.value("id", nlohmann::json()));
+  doc.words = record.value("words", uint64_t{0});
+  ++documents_;
+  score_sum_ += doc.score;
+  words_ += doc.words;
+  if (record.value("spun", false)) ++flagged_;
+  ++histogram_[std::min<size_t>(histogram_.size() - 1, static_cast<size_t>(doc.score * histogram_.size()))];
+
+  if (const auto spans = record.find("spans"); spans != record.end() && spans->is_array()) {
+    doc.spans = spans->size();
+    spans_ += doc.spans;
+    for (const nlohmann::json& span : *spans) {
+      if (!span.is_object()) continue;
+      const std::string text = span.value("text", ""), original = span.value("original", "");
+      if (text.empty()) continue;
+      if (phrases_.size() >= kMaxPhrases) {
+        std::erase_if(phrases_, [](const auto& entry) { return entry.second.count <= 1; });
+      }
+      PhraseStats& stats = phrases_[ToLower(text)];
+      ++stats.count;
+      if (stats.originals.size() < 8 || stats.originals.count(ToLower(original))) ++stats.originals[ToLower(original)];
+      if (doc.examples.size() < 6) doc.examples.emplace_back(text, original);
+    }
+  }
+  if (options_.worst == 0) return OkStatus();
+  // A min-heap on score: its front is the least likely spun of those kept.
+  const auto heap_order = [](const Document& a, const Document& b) { return a.score > b.score; };
+  if (worst_.size() < options_.worst) {
+    worst_.push_back(std::move(doc));
+    std::push_heap(worst_.begin(), worst_.end(), heap_order);
+  } else if (doc.score > worst_.front().score) {
+    std::pop_heap(worst_.begin(), worst_.end(), heap_order);
+    worst_.back() = std::move(doc);
+    std::push_heap(worst_.begin(), worst_.end(), heap_order);
+  }
+  return OkStatus();
+}
+
+std::string CorpusReport::ToHtml(std::string_view title, std::string_view source) const {
+  std::string body = "<h1>" + Escape(title) + "</h1>\n<p>Screened by <code>unspin detect --jsonl</code>: <code>" +
+                     Escape(source) + "</code></p>\n";
+  body += "<div class=\"figures\">\n";
+  auto figure = [&](const std::string& value, const std::string& label) {
+    body += "<div class=\"figure\"><div class=\"big\">" + Escape(value) + "</div>" + Escape(label) + "</div>\n";
+  };
+  figure(Count(documents_), "documents");
+  figure(Share(flagged_, documents_), "flagged as spun (" + Count(flagged_) + ")");
+  figure(Fixed3Digits(documents_ == 0 ? 0 : score_sum_ / static_cast<double>(documents_)), "mean P(spun)");
+  figure(Count(spans_), "flagged phrases in " + Count(words_) + " words");
+  figure(Count(errors_), "records that were errors");
+  body += "</div>\n";
+
+  body += "<h2>Scores</h2>\n";
+  std::vector<uint64_t> counts(histogram_.begin(), histogram_.end());
+  std::vector<std::string> labels;
+  for (size_t i = 0; i < histogram_.size(); ++i) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(i) / histogram_.size());
+    labels.emplace_back(buf);
+  }
+  body += BarChartSvg(counts, labels, "P(spun), in bins of 0.05", "documents");
+
+  std::vector<std::pair<const std::string*, const PhraseStats*>> ranked;
+  ranked.reserve(phrases_.size());
+  for (const auto& [phrase, stats] : phrases_) ranked.emplace_back(&phrase, &stats);
+  const size_t shown = std::min(options_.phrases, ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(shown), ranked.end(),
+                    [](const auto& a, const auto& b) {
+                      return a.second->count != b.second->count ? a.second->count > b.second->count
+                                                                : *a.first < *b.first;
+                    });
+  body += "<h2>Most frequent tortured phrases</h2>\n";
+  if (shown == 0) {
+    body += "<p>No phrase was flagged.</p>\n";
+  } else {
+    body += "<table>\n<tr><th>phrase</th><th>times flagged</th><th>likely original</th></tr>\n";
+    for (size_t i = 0; i < shown; ++i) {
+      std::vector<std::pair<std::string, uint64_t>> originals(ranked[i].second->originals.begin(),
+                                                              ranked[i].second->originals.end());
+      std::stable_sort(originals.begin(), originals.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+      std::string list;
+      for (size_t k = 0; k < originals.size() && k < 3; ++k) {
+        list += (k ? ", " : "") + Escape(originals[k].first) + " (" + Count(originals[k].second) + ")";
+      }
+      body += "<tr><td><mark>" + Escape(*ranked[i].first) + "</mark></td><td class=\"n\">" +
+              Count(ranked[i].second->count) + "</td><td>" + list + "</td></tr>\n";
+    }
+    body += "</table>\n";
+  }
+
+  std::vector<Document> worst = worst_;
+  std::sort(worst.begin(), worst.end(), [](const Document& a, const Document& b) {
+    return a.score != b.score ? a.score > b.score : a.id < b.id;
+  });
+  body += "<h2>Documents most likely spun</h2>\n";
+  if (worst.empty()) {
+    body += "<p>No documents.</p>\n";
+  } else {
+    body += "<table>\n<tr><th>id</th><th>P(spun)</th><th>words</th><th>flagged phrases</th><th>examples</th></tr>\n";
+    for (const Document& d : worst) {
+      std::string examples;
+      for (const auto& [text, original] : d.examples) {
+        examples += (examples.empty() ? "" : "; ") + std::string("<mark>") + Escape(text) + "</mark> &rarr; " +
+                    Escape(original);
+      }
+      body += "<tr><td>" + Escape(d.id) + "</td><td class=\"n\">" + Fixed3Digits(d.score) + "</td><td class=\"n\">" +
+              Count(d.words) + "</td><td class=\"n\">" + Count(d.spans) + "</td><td>" + examples + "</td></tr>\n";
+    }
+    body += "</table>\n";
+  }
+  body += "<p style=\"color:#5d6874\">unspin " UNSPIN_VERSION "</p>\n";
+  return Page(title, body);
+}
+
+}  // namespace unspin::report
