@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Reproduces the Dask part of docs/BENCHMARKS.md: the 1,778 Brown test
+# documents split into 8 shards, screened by `python3 -m unspin.dask
+# screen` on a local cluster of 1 and of 2 single-threaded workers, beside
+# the baseline of one `unspin detect --jsonl` process on the same records.
+# Times are whole runs, cluster start-up included.
+# Usage: bench/run_dask.sh [build-dir]   (after ./build.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+mkdir "$OUT/in"
+python3 - "$BUILD/eval/brown-test.jsonl" "$OUT/in" <<'PY'
+import sys
+lines = open(sys.argv[1]).readlines()
+for k in range(8):
+    open(f"{sys.argv[2]}/part-{k:03d}.jsonl", "w").writelines(lines[k::8])
+PY
+RECORDS=$(cat "$OUT"/in/*.jsonl | wc -l)
+MB=$(cat "$OUT"/in/*.jsonl | wc -c | awk '{printf "%.2f", $1 / 1e6}')
+echo "## Dask: $RECORDS Brown test documents ($MB MB of JSONL) in 8 shards, 2 cores"
+echo '```'
+run() {  # label command...
+  local label=$1
+  shift
+  /usr/bin/time -f "%e" -o "$OUT/t" "$@" >/dev/null 2>"$OUT/err" || { cat "$OUT/err" >&2; exit 1; }
+  python3 -c "import sys; s = float(open(sys.argv[2]).read().split()[-1]); print(f'{sys.argv[1]:52s} {s:6.2f} s  {int(sys.argv[3]) / s:6.0f} docs/s')" \
+    "$label" "$OUT/t" "$RECORDS"
+}
+cat "$OUT"/in/*.jsonl >"$OUT/all.jsonl"
+run "baseline: unspin detect --jsonl, one process" "$BUILD/unspin" detect --jsonl "$OUT/all.jsonl"
+for workers in 1 2; do
+  rm -rf "$OUT/out"
+  PYTHONPATH="$BUILD/python" run "python3 -m unspin.dask screen, $workers worker(s)" \
+    /usr/bin/python3 -m unspin.dask screen "$OUT/in" "$OUT/out" --workers "$workers"
+done
+PYTHONPATH="$BUILD/python" run "rerun with every shard finished (all skipped)" \
+  /usr/bin/python3 -m unspin.dask screen "$OUT/in" "$OUT/out"
+echo '```'
