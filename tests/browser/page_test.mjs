@@ -3,7 +3,9 @@
 // read a suggestion, copy the restored text.
 //
 //   node tests/browser/page_test.mjs build/unspin build/model
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import { createRequire } from "node:module";
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -17,8 +19,18 @@ const [unspin = "build/unspin", model = "build/model"] = process.argv.slice(2);
 const SPUN = "The talks were held in Cairo, in accordance with the Related Press information company. " +
   "The most recent spherical of talks left principally ladies and youngsters without meals to outlive.";
 
+// A small trace index of the State of the Union excerpts, and a spun copy
+// of one of them to find.
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "unspin-page-"));
+const sources = path.join(root, "tests/data/sotu_excerpts.jsonl");
+execFileSync(unspin, ["index", "add", "--model", model, "--index", path.join(work, "idx"), sources], { stdio: "ignore" });
+const source = JSON.parse(fs.readFileSync(sources, "utf8").split("\n")[3]);
+const spunCopy = execFileSync(unspin, ["spin", "--model", model, "--rate", "0.3", "--seed", "5", "-"],
+  { input: source.text }).toString();
+
 function startServer() {
-  const proc = spawn(unspin, ["serve", "--port", "0", "--model", model], { stdio: ["ignore", "ignore", "pipe"] });
+  const proc = spawn(unspin, ["serve", "--port", "0", "--model", model, "--index", path.join(work, "idx")],
+    { stdio: ["ignore", "ignore", "pipe"] });
   return new Promise((resolve, reject) => {
     let err = "";
     proc.stderr.on("data", (d) => {
@@ -81,13 +93,22 @@ try {
   await page.waitForFunction(() => document.getElementById("error").textContent.length > 0);
   assert.match(await page.textContent("#error"), /Could not check the text: .*NUL/);
 
+  // With an index, "Find the source" names the document the copy came from.
+  assert.equal(await page.isVisible("#trace"), true);
+  await page.fill("#input", spunCopy);
+  await page.click("#trace");
+  await page.waitForSelector("#matches table");
+  const firstMatch = await page.textContent("#matches tr:nth-child(2) td:first-child");
+  assert.equal(firstMatch, source.id);
+
   assert.deepEqual(pageErrors, []);
-  console.log(`ok: ${count} phrases highlighted, suggestion "${suggestion}", restored text copied`);
+  console.log(`ok: ${count} phrases highlighted, suggestion "${suggestion}", restored text copied, source ${firstMatch} found`);
 } catch (e) {
   failed = true;
   console.error(e);
 } finally {
   await browser.close();
   proc.kill("SIGTERM");
+  fs.rmSync(work, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);
