@@ -265,7 +265,12 @@ int RunEvalTrace(const TraceEvalFlags& f) {
   options.threshold = f.threshold;
   options.seed = f.seed;
   options.threads = f.threads > 0 ? f.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  options.log = [](const std::string& line) { std::fprintf(stderr, "unspin: eval trace: %s\n", line.c_str()); };
+  Progress progress("eval trace: queries", 0, Progress::kRecords);
+  options.log = [&progress](const std::string& line) {
+    progress.Finish();
+    std::fprintf(stderr, "unspin: eval trace: %s\n", line.c_str());
+  };
+  options.progress = [&progress](uint64_t done, uint64_t total) { progress.Set(done, total); };
   std::string work_dir = f.work_dir;
   if (work_dir.empty()) {
     const char* tmp = std::getenv("TMPDIR");
@@ -278,6 +283,7 @@ int RunEvalTrace(const TraceEvalFlags& f) {
   std::fprintf(stderr, "unspin: eval trace: %zu sources, %zu distractors, %zu unrelated queries; indexes in %s\n",
                sources->size(), distractors->size(), unrelated->size(), work_dir.c_str());
   auto report = RunTraceEval(*lexicon, *sources, *distractors, *unrelated, options);
+  progress.Finish();
   if (!f.keep) {
     std::error_code ignored;
     std::filesystem::remove_all(work_dir, ignored);

@@ -139,6 +139,12 @@ Result<TraceEvalReport> RunTraceEval(const Lexicon& lexicon, const std::vector<E
     return matches;
   };
 
+  // Queries of every cell and every unrelated text, counted across phases.
+  const uint64_t total_queries = profiles.size() * (o.rates.size() * queries + unrelated.size());
+  uint64_t queries_before = 0;
+  const std::function<void(uint64_t, uint64_t)> query_progress = [&](uint64_t done, uint64_t) {
+    if (o.progress) o.progress(queries_before + done, total_queries);
+  };
   for (size_t p = 0; p < profiles.size(); ++p) {
     auto handles = OpenHandles(lexicon, variants[p], threads);
     if (!handles.ok()) return handles.status();
@@ -151,7 +157,7 @@ Result<TraceEvalReport> RunTraceEval(const Lexicon& lexicon, const std::vector<E
       std::vector<uint8_t> hit(queries, 0), base_hit(queries, 0);
       std::vector<double> similarity(queries, -1);
       std::vector<Status> failures(queries);
-      ParallelFor(queries, threads, nullptr, [&](int t, size_t i) {
+      ParallelFor(queries, threads, query_progress, [&](int t, size_t i) {
         Rng rng = Rng::ForRecord(cell_seed, sources[i].id);
         SpinResult spun;
         spinner.Spin(sources[i].text, &rng, &spun);
@@ -167,6 +173,7 @@ Result<TraceEvalReport> RunTraceEval(const Lexicon& lexicon, const std::vector<E
         }
         base_hit[i] = !base->empty() && (*base)[0].id == sources[i].id && (*base)[0].similarity >= o.threshold;
       });
+      queries_before += queries;
       for (const Status& s : failures) RETURN_IF_ERROR(s);
       TraceCellReport cell;
       cell.profile = profiles[p].name;
@@ -203,7 +210,7 @@ Result<TraceEvalReport> RunTraceEval(const Lexicon& lexicon, const std::vector<E
     std::vector<double> best(unrelated.size(), 0);
     std::vector<std::string> best_id(unrelated.size());
     std::vector<Status> failures(unrelated.size());
-    ParallelFor(unrelated.size(), threads, nullptr, [&](int t, size_t i) {
+    ParallelFor(unrelated.size(), threads, query_progress, [&](int t, size_t i) {
       Rng rng = Rng::ForRecord(cell_seed, unrelated[i].id);
       SpinResult spun;
       spinner.Spin(unrelated[i].text, &rng, &spun);
@@ -217,6 +224,7 @@ Result<TraceEvalReport> RunTraceEval(const Lexicon& lexicon, const std::vector<E
         best_id[i] = (*matches)[0].id;
       }
     });
+    queries_before += unrelated.size();
     for (const Status& s : failures) RETURN_IF_ERROR(s);
     TraceIndexReport& r = report.indexes[p];
     r.unrelated_queries = unrelated.size();

@@ -34,6 +34,8 @@ struct TraceEvalOptions {
   int threads = 1;
   std::string work_dir;  // one index directory per variant is made here (must not exist yet)
   std::function<void(const std::string&)> log;  // progress lines, optional
+  // Called now and then with queries done and queries in all, optional.
+  std::function<void(uint64_t done, uint64_t total)> progress;
 };
 
 struct TraceIndexReport {
