@@ -44,3 +44,5 @@ echo '```'
 bench/run_lm.sh "$BUILD"
 bench/run_decode.sh "$BUILD"
 bench/run_trace.sh "$BUILD"
+bench/run_serve.sh "$BUILD"
+bench/run_dask.sh "$BUILD"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Reproduces the Dask part of docs/BENCHMARKS.md: the 1,778 Brown test
-# documents split into 8 shards, screened by `python3 -m unspin.dask
+# documents four times over (ids made unique), split into 16 shards, screened by `python3 -m unspin.dask
 # screen` on a local cluster of 1 and of 2 single-threaded workers, beside
 # the baseline of one `unspin detect --jsonl` process on the same records.
-# Times are whole runs, cluster start-up included.
+# Times are whole runs, cluster start-up (worker processes, imports, model
+# load) included; the last line, a run with nothing to do, starts no cluster.
 # Usage: bench/run_dask.sh [build-dir]   (after ./build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,14 +13,15 @@ OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 mkdir "$OUT/in"
 python3 - "$BUILD/eval/brown-test.jsonl" "$OUT/in" <<'PY'
-import sys
-lines = open(sys.argv[1]).readlines()
-for k in range(8):
-    open(f"{sys.argv[2]}/part-{k:03d}.jsonl", "w").writelines(lines[k::8])
+import json, sys
+records = [json.loads(line) for line in open(sys.argv[1])]
+lines = [json.dumps({"id": f"{r['id']}/{copy}", "text": r["text"]}) + "\n" for copy in range(4) for r in records]
+for k in range(16):
+    open(f"{sys.argv[2]}/part-{k:03d}.jsonl", "w").writelines(lines[k::16])
 PY
 RECORDS=$(cat "$OUT"/in/*.jsonl | wc -l)
 MB=$(cat "$OUT"/in/*.jsonl | wc -c | awk '{printf "%.2f", $1 / 1e6}')
-echo "## Dask: $RECORDS Brown test documents ($MB MB of JSONL) in 8 shards, 2 cores"
+echo "## Dask: $RECORDS documents (the Brown test documents 4 times; $MB MB of JSONL) in 16 shards, 2 cores"
 echo '```'
 run() {  # label command...
   local label=$1
