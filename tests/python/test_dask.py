@@ -99,6 +99,22 @@ def test_rerun_skips_finished_shards(tmp_path, engine, client):
     assert after["part-001.jsonl"] == before["part-001.jsonl"]
 
 
+def test_a_retried_shard_task_counts_what_the_dead_attempt_finished(tmp_path, engine):
+    # A worker can finish and rename a shard, then die before reporting; the
+    # task's retry must count that output, not report 0 records.
+    in_dir, out_dir = tmp_path / "in", tmp_path / "out"
+    write_shards(in_dir, 1, 3, engine)
+    with open(in_dir / "part-000.jsonl", "ab") as f:
+        f.write(b"{broken\n")
+    out_dir.mkdir()
+    args = (str(in_dir / "part-000.jsonl"), str(out_dir / "part-000.jsonl"))
+    first = unspin_dask.screen_shard(*args)
+    written = (out_dir / "part-000.jsonl").read_bytes()
+    again = unspin_dask.screen_shard(*args)
+    assert first == again == {"shard": "part-000.jsonl", "records": 4, "errors": 1, "skipped": False}
+    assert (out_dir / "part-000.jsonl").read_bytes() == written
+
+
 def test_killed_worker_loses_and_repeats_nothing(tmp_path, engine, client):
     in_dir, out_dir = tmp_path / "in", tmp_path / "out"
     ids = write_shards(in_dir, 12, 60, engine)

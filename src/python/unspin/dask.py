@@ -58,7 +58,10 @@ def screen_shard(in_path, out_path, model="", threshold=-1.0):
     Returns {"shard", "records", "errors", "skipped"}."""
     name = os.path.basename(in_path)
     if os.path.exists(out_path):
-        return {"shard": name, "records": 0, "errors": 0, "skipped": True}
+        # An earlier attempt finished the shard but its worker died before
+        # reporting: count what it wrote.
+        records, errors = _count_output(out_path)
+        return {"shard": name, "records": records, "errors": errors, "skipped": False}
     tmp = f"{out_path}.tmp-{uuid.uuid4().hex}"
     try:
         counts = _engine(model).detect_jsonl(in_path, tmp, threshold)
@@ -79,6 +82,16 @@ def _remove_dead_attempts(out_dir):
             os.remove(stale)
         except FileNotFoundError:
             pass
+
+
+def _count_output(path):
+    """(records, error records) of a finished output shard."""
+    records = errors = 0
+    with open(path, "rb") as f:
+        for line in f:
+            records += 1
+            errors += "error" in json.loads(line)
+    return records, errors
 
 
 def _count_lines(path):
