@@ -51,6 +51,9 @@ TEST(ServerApi, DetectAnswersAsTheDecoderDoes) {
   }
   // The bare text as text/plain is the same request.
   EXPECT_EQ(api.Detect(kSpun, "text/plain; charset=utf-8").body, r.body);
+  // Media types are case-insensitive.
+  EXPECT_EQ(api.Detect(kSpun, "Text/Plain").body, r.body);
+  EXPECT_EQ(api.Detect(Body(kSpun), "Application/JSON; charset=UTF-8").body, r.body);
 }
 
 TEST(ServerApi, RestoreAndThreshold) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/result_json.h"
+#include "text/case.h"
 #include "text/utf8.h"
 
 namespace unspin {
@@ -53,13 +54,15 @@ bool ReadNumber(const nlohmann::json& j, const char* name, double lo, double hi,
   return true;
 }
 
-ParsedRequest Parse(std::string_view body, std::string_view content_type, bool trace) {
+ParsedRequest Parse(std::string_view body, std::string_view content_type_header, bool trace) {
   ParsedRequest p;
+  // Media types are case-insensitive (RFC 9110, 8.3.1).
+  const std::string content_type = ToLower(content_type_header);
   const bool plain = StartsWith(content_type, "text/plain");
   if (!plain && !content_type.empty() && !StartsWith(content_type, "application/json")) {
     return Refuse(415, "unsupported_media_type",
                   "Content-Type must be application/json ({\"text\": ...}) or text/plain (the bare text), not " +
-                      std::string(content_type));
+                      std::string(content_type_header));
   }
   if (plain) {
     if (Status s = ValidateUtf8(body); !s.ok()) return Refuse(400, "invalid_utf8", "body: " + s.message());
