@@ -52,9 +52,6 @@ int IndexExitCode(const Status& status) {
   }
 }
 
-// A record's id as text: strings as they are, other JSON as written.
-std::string IdText(const nlohmann::json& id) { return id.is_string() ? id.get<std::string>() : DumpJson(id); }
-
 int RunIndexAdd(const IndexFlags& f) {
   if (f.index.empty()) return Fail(InvalidArgumentError("--index DIR is required"), kExitUsage);
   if (f.batch == 0) return Fail(InvalidArgumentError("--batch must be at least 1"), kExitUsage);

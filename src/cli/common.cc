@@ -161,25 +161,14 @@ int RunJsonlBatch(const char* label, int fd, size_t max_record_bytes, bool repla
                   const std::function<nlohmann::json(const JsonlItem&)>& make) {
   JsonlReader reader(fd, max_record_bytes, replace_invalid);
   Progress progress(label, FileBytes(fd), Progress::kBytes);
-  JsonlItem item;
-  uint64_t errors = 0;
-  for (;;) {
-    auto more = reader.Next(&item);
-    if (!more.ok()) return Fail(more.status(), kExitFailure);
-    if (!*more) break;
-    nlohmann::json record;
-    if (!item.error.empty()) {
-      record = ErrorRecord(item);
-      ++errors;
-    } else {
-      record = make(item);
-    }
-    std::string line = DumpJson(record);
-    line += '\n';
-    if (Status s = out->Write(line); !s.ok()) return Fail(s, kExitFailure);
+  uint64_t records = 0, errors = 0;
+  const Status status = ForEachJsonlResult(reader, make, [&](const std::string& line) {
+    RETURN_IF_ERROR(out->Write(line));
     progress.Add(1, reader.bytes_consumed());
-  }
+    return OkStatus();
+  }, &records, &errors);
   progress.Finish();
+  if (!status.ok()) return Fail(status, kExitFailure);
   if (Status s = out->Commit(); !s.ok()) return Fail(s, kExitFailure);
   if (errors > 0) {
     std::fprintf(stderr, "unspin: %llu record(s) could not be processed; see their \"error\" fields\n",

@@ -1,5 +1,6 @@
 #include "io/jsonl.h"
 
+#include "io/result_json.h"
 #include "text/utf8.h"
 
 namespace unspin {
@@ -71,6 +72,27 @@ nlohmann::json ErrorRecord(const JsonlItem& item) {
   out["line"] = item.line;
   out["error"] = item.error;
   return out;
+}
+
+Status ForEachJsonlResult(JsonlReader& reader, const std::function<nlohmann::json(const JsonlItem&)>& make,
+                          const std::function<Status(const std::string& line)>& write, uint64_t* records,
+                          uint64_t* errors) {
+  JsonlItem item;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool more, reader.Next(&item));
+    if (!more) return OkStatus();
+    nlohmann::json record;
+    if (!item.error.empty()) {
+      record = ErrorRecord(item);
+      ++*errors;
+    } else {
+      record = make(item);
+    }
+    ++*records;
+    std::string line = DumpJson(record);
+    line += '\n';
+    RETURN_IF_ERROR(write(line));
+  }
 }
 
 }  // namespace unspin

@@ -6,6 +6,7 @@
 #define UNSPIN_IO_JSONL_H_
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -43,6 +44,15 @@ class JsonlReader {
 
 // The error record written for a bad input line.
 nlohmann::json ErrorRecord(const JsonlItem& item);
+
+// The loop of every JSONL batch (the CLI's --jsonl commands, the Python
+// module's detect_jsonl): one output line per item, in input order; `make`
+// turns a good record into its result, a bad one becomes ErrorRecord.
+// `write` gets each line, newline included. Counts the items and the error
+// records; returns the first read or write error.
+Status ForEachJsonlResult(JsonlReader& reader, const std::function<nlohmann::json(const JsonlItem&)>& make,
+                          const std::function<Status(const std::string& line)>& write, uint64_t* records,
+                          uint64_t* errors);
 
 }  // namespace unspin
 

@@ -6,6 +6,8 @@ std::string DumpJson(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string IdText(const nlohmann::json& id) { return id.is_string() ? id.get<std::string>() : DumpJson(id); }
+
 nlohmann::json SpansJson(const std::vector<RestoredSpan>& spans) {
   nlohmann::json out = nlohmann::json::array();
   for (const RestoredSpan& s : spans) {

@@ -17,6 +17,9 @@ namespace unspin {
 // engine, which checks its input) is written with U+FFFD, not thrown.
 std::string DumpJson(const nlohmann::json& j);
 
+// A record's id as text: a string as it is, other JSON as written.
+std::string IdText(const nlohmann::json& id);
+
 // [{start, end, text, original, confidence, original_confidence}, ...]
 nlohmann::json SpansJson(const std::vector<RestoredSpan>& spans);
 

@@ -276,29 +276,17 @@ class Engine {
       decoder.set_channel(channel);
     }
     JsonlReader reader(in, max_record_bytes, /*replace_invalid=*/false);
-    JsonlItem item;
     DecodeResult r;
-    Status status;
-    for (;;) {
-      auto more = reader.Next(&item);
-      if (!more.ok()) {
-        status = more.status().WithContext(input);
-        break;
-      }
-      if (!*more) break;
-      nlohmann::json record;
-      if (!item.error.empty()) {
-        record = ErrorRecord(item);
-        ++*errors;
-      } else {
-        decoder.DecodeDocument(item.text, &r);
-        record = DetectJson(r);
-        record["id"] = item.id;
-      }
-      ++*records;
-      status = WriteAll(out, DumpJson(record) + "\n");
-      if (!status.ok()) break;
-    }
+    Status status = ForEachJsonlResult(
+        reader,
+        [&](const JsonlItem& item) {
+          decoder.DecodeDocument(item.text, &r);
+          nlohmann::json record = DetectJson(r);
+          record["id"] = item.id;
+          return record;
+        },
+        [&](const std::string& line) { return WriteAll(out, line); }, records, errors);
+    if (!status.ok()) status = status.WithContext(input);
     ::close(in);
     if (status.ok() && (std::fflush(out) != 0 || ::fsync(fileno(out)) != 0)) {
       status = IoError("writing " + output + ": " + std::strerror(errno));

@@ -27,9 +27,7 @@ std::string Count(uint64_t n) {
   return out;
 }
 
-std::string IdText(const nlohmann::json& id) { return id.is_string() ? id.get<std::string>() : DumpJson(id); }
 
-std::string Fixed3Digits(double x) { return Fixed(x, 3); }
 
 }  // namespace
 
@@ -67,7 +65,8 @@ Status CorpusReport::Add(const nlohmann::json& record) {
       }
       PhraseStats& stats = phrases_[ToLower(text)];
       ++stats.count;
-      if (stats.originals.size() < 8 || stats.originals.count(ToLower(original))) ++stats.originals[ToLower(original)];
+      std::string original_key = ToLower(original);
+      if (stats.originals.size() < 8 || stats.originals.count(original_key)) ++stats.originals[std::move(original_key)];
       if (doc.examples.size() < 6) doc.examples.emplace_back(text, original);
     }
   }
@@ -94,7 +93,7 @@ std::string CorpusReport::ToHtml(std::string_view title, std::string_view source
   };
   figure(Count(documents_), "documents");
   figure(Share(flagged_, documents_), "flagged as spun (" + Count(flagged_) + ")");
-  figure(Fixed3Digits(documents_ == 0 ? 0 : score_sum_ / static_cast<double>(documents_)), "mean P(spun)");
+  figure(Fixed(documents_ == 0 ? 0 : score_sum_ / static_cast<double>(documents_), 3), "mean P(spun)");
   figure(Count(spans_), "flagged phrases in " + Count(words_) + " words");
   figure(Count(errors_), "records that were errors");
   body += "</div>\n";
@@ -152,7 +151,7 @@ std::string CorpusReport::ToHtml(std::string_view title, std::string_view source
         examples += (examples.empty() ? "" : "; ") + std::string("<mark>") + Escape(text) + "</mark> &rarr; " +
                     Escape(original);
       }
-      body += "<tr><td>" + Escape(d.id) + "</td><td class=\"n\">" + Fixed3Digits(d.score) + "</td><td class=\"n\">" +
+      body += "<tr><td>" + Escape(d.id) + "</td><td class=\"n\">" + Fixed(d.score, 3) + "</td><td class=\"n\">" +
               Count(d.words) + "</td><td class=\"n\">" + Count(d.spans) + "</td><td>" + examples + "</td></tr>\n";
     }
     body += "</table>\n";
