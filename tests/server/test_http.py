@@ -168,3 +168,20 @@ def test_small_answers_do_not_wait_for_delayed_acks(server):
         assert conn.getresponse().read()
     conn.close()
     assert time.monotonic() - start < 1.0
+
+
+def test_pipelined_requests_are_each_answered(server):
+    # Three requests in one packet: the second and third are already read
+    # (buffered) when the first is answered, and must not wait for more.
+    request = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(request * 2 + request.replace(b"Host: x", b"Host: x\r\nConnection: close"))
+        start = time.monotonic()
+        reply = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            reply += chunk
+    assert reply.count(b"HTTP/1.1 200") == 3, reply
+    assert time.monotonic() - start < 2
