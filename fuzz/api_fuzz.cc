@@ -3,29 +3,18 @@
 // is the body. Every answer is JSON with a status the API documents.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
 #include "decoder/decoder.h"
-#include "fuzz_check.h"
+#include "fuzz_util.h"
 #include "server/api.h"
 
 namespace {
 
 unspin::Api& TheApi() {
-  static std::unique_ptr<unspin::Model> model = [] {
-    const char* dir = std::getenv("UNSPIN_MODEL");
-    auto m = unspin::Model::Open(dir != nullptr && *dir != '\0' ? dir : UNSPIN_DEFAULT_MODEL);
-    if (!m.ok()) {
-      std::fprintf(stderr, "api_fuzz: %s\n", m.status().message().c_str());
-      std::abort();
-    }
-    return std::move(*m);
-  }();
-  static unspin::Api api(*model, {}, [] {
+  static unspin::Api api(unspin::fuzz::DefaultModel(), {}, [] {
     unspin::ApiLimits limits;
     limits.max_body_bytes = 1 << 16;
     return limits;

@@ -1,22 +1,19 @@
 // The JSONL reader on arbitrary bytes: every non-blank line becomes one
 // item, a record with valid UTF-8 text or an error, and the reader ends.
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "fuzz_check.h"
+#include "fuzz_util.h"
 #include "io/jsonl.h"
 #include "io/result_json.h"
 #include "text/utf8.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const int fd = memfd_create("jsonl_fuzz", 0);
-  FUZZ_CHECK(fd >= 0);
-  FUZZ_CHECK(write(fd, data, size) == static_cast<ssize_t>(size));
-  FUZZ_CHECK(lseek(fd, 0, SEEK_SET) == 0);
+  const unspin::fuzz::MemoryFile file({reinterpret_cast<const char*>(data), size});
+  const int fd = file.fd();
   // A small record limit, so the too-long path is reached too.
   for (bool replace_invalid : {false, true}) {
     FUZZ_CHECK(lseek(fd, 0, SEEK_SET) == 0);
@@ -36,6 +33,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(items <= size + 1);
     FUZZ_CHECK(reader.bytes_consumed() <= size);
   }
-  close(fd);
   return 0;
 }

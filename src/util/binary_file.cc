@@ -68,6 +68,11 @@ std::string SectionTagName(uint32_t tag) {
 
 uint64_t Checksum64(const void* data, size_t size) { return XXH3_64bits(data, size); }
 
+void SealBinaryFile(std::string* bytes) {
+  Store<uint64_t>(bytes, 16, bytes->size());
+  Store<uint64_t>(bytes, 24, FileChecksum(*bytes));
+}
+
 BinaryFileWriter::BinaryFileWriter(std::string_view magic, uint32_t version)
     : magic_(magic), version_(version) {
   magic_.resize(8, '\0');
@@ -89,7 +94,6 @@ std::string BinaryFileWriter::Serialize() const {
   std::memcpy(out.data(), magic_.data(), 8);
   Store<uint32_t>(&out, 8, version_);
   Store<uint32_t>(&out, 12, static_cast<uint32_t>(sections_.size()));
-  Store<uint64_t>(&out, 16, out.size());
   for (size_t i = 0; i < sections_.size(); ++i) {
     size_t at = kHeaderSize + kSectionEntrySize * i;
     Store<uint32_t>(&out, at, sections_[i].first);
@@ -98,7 +102,7 @@ std::string BinaryFileWriter::Serialize() const {
     Store<uint64_t>(&out, at + 16, static_cast<uint64_t>(sections_[i].second.size()));
     std::memcpy(out.data() + offsets[i], sections_[i].second.data(), sections_[i].second.size());
   }
-  Store<uint64_t>(&out, 24, FileChecksum(out));
+  SealBinaryFile(&out);
   return out;
 }
 
