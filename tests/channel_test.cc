@@ -68,6 +68,51 @@ TEST(Channel, LoadNamesTheFileAndTheProblem) {
   EXPECT_EQ(ChannelParams::Load(path).status().code(), StatusCode::kNotFound);
 }
 
+// A written channel file carries a checksum of its content: a changed
+// value or a damaged byte is refused, a reformatted file or one written by
+// hand (no checksum) is taken.
+TEST(Channel, ChecksumRefusesChangedValues) {
+  ChannelParams p;
+  p.calibration.fitted_on = "test";
+  const std::string path = testing::TempPath("sealed_channel.json");
+  ASSERT_TRUE(p.Save(path).ok());
+  auto text = ReadFileToString(path, 1 << 20);
+  ASSERT_TRUE(text.ok());
+  nlohmann::json j = nlohmann::json::parse(*text);
+  ASSERT_TRUE(j.contains("checksum"));
+
+  ASSERT_TRUE(WriteFileAtomically(path, j.dump(4)).ok());  // reformatted
+  EXPECT_TRUE(ChannelParams::Load(path).ok());
+
+  nlohmann::json changed = j;
+  changed["flag_threshold"] = 0.125;
+  ASSERT_TRUE(WriteFileAtomically(path, changed.dump(1)).ok());
+  auto refused = ChannelParams::Load(path);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(refused.status().message().find("checksum mismatch"), std::string::npos);
+
+  changed.erase("checksum");  // an edit on purpose
+  ASSERT_TRUE(WriteFileAtomically(path, changed.dump(1)).ok());
+  auto edited = ChannelParams::Load(path);
+  ASSERT_TRUE(edited.ok()) << edited.status().message();
+  EXPECT_DOUBLE_EQ(edited->flag_threshold, 0.125);
+
+  // Every single flipped byte is refused, or leaves the content as it was
+  // (a flip inside the "checksum" key, or blank space for blank space).
+  const std::string sealed = *text;
+  for (size_t at = 0; at < sealed.size(); at += 7) {
+    std::string bad = sealed;
+    bad[at] = static_cast<char>(bad[at] ^ 0x04);
+    ASSERT_TRUE(WriteFileAtomically(path, bad).ok());
+    auto loaded = ChannelParams::Load(path);
+    if (loaded.ok()) {
+      EXPECT_EQ(loaded->ToJson(), p.ToJson()) << "flip at " << at;
+    }
+  }
+  std::remove(path.c_str());
+}
+
 TEST(Channel, CalibrationIsMonotone) {
   Calibration c;
   EXPECT_LT(c.Probability(0.0, 0.0, 200), c.Probability(0.1, 0.0, 200));

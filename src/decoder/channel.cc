@@ -2,7 +2,9 @@
 
 #include <cmath>
 
+#include "util/binary_file.h"
 #include "util/file_io.h"
+#include "util/strings.h"
 
 namespace unspin {
 
@@ -184,18 +186,42 @@ Result<ChannelParams> ChannelParams::FromJson(const nlohmann::json& j) {
   return p;
 }
 
+namespace {
+
+// The checksum a channel file carries: XXH3-64 of its content without the
+// "checksum" field, as compact JSON with sorted keys, so that it survives
+// reformatting but not a changed value.
+std::string ContentChecksum(nlohmann::json j) {
+  j.erase("checksum");
+  const std::string compact = j.dump();
+  return Hex64(Checksum64(compact.data(), compact.size()));
+}
+
+}  // namespace
+
 Result<ChannelParams> ChannelParams::Load(const std::string& path) {
   auto text = ReadFileToString(path, uint64_t{256} << 20);
   if (!text.ok()) return text.status();
   nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return DataLossError(path + ": not valid JSON");
+  // Written files carry a checksum; a file without one (written by hand)
+  // is taken as it is.
+  if (j.is_object() && j.contains("checksum")) {
+    if (!j["checksum"].is_string() || j["checksum"].get<std::string>() != ContentChecksum(j)) {
+      return DataLossError(path +
+                           ": channel file is damaged: checksum mismatch (after a deliberate edit, delete its "
+                           "\"checksum\" field)");
+    }
+  }
   auto params = FromJson(j);
   if (!params.ok()) return params.status().WithContext(path);
   return params;
 }
 
 Status ChannelParams::Save(const std::string& path) const {
-  return WriteFileAtomically(path, ToJson().dump(1) + "\n");
+  nlohmann::json j = ToJson();
+  j["checksum"] = ContentChecksum(j);
+  return WriteFileAtomically(path, j.dump(1) + "\n");
 }
 
 }  // namespace unspin
