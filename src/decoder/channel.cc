@@ -205,8 +205,9 @@ Result<ChannelParams> ChannelParams::Load(const std::string& path) {
   nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return DataLossError(path + ": not valid JSON");
   // Written files carry a checksum; a file without one (written by hand)
-  // is taken as it is.
-  if (j.is_object() && j.contains("checksum")) {
+  // is taken as it is. Files of another version are left to FromJson to
+  // name as such.
+  if (j.is_object() && j.contains("checksum") && j.contains("version") && j["version"] == kVersion) {
     if (!j["checksum"].is_string() || j["checksum"].get<std::string>() != ContentChecksum(j)) {
       return DataLossError(path +
                            ": channel file is damaged: checksum mismatch (after a deliberate edit, delete its "

@@ -296,6 +296,10 @@ def test_malformed_http_never_crashes_the_server():
             statuses[status] = statuses.get(status, 0) + 1
             assert server.proc.poll() is None, data
         assert set(statuses) - {None} <= {200, 400, 404, 405, 413, 414, 415, 431, 503}, statuses
+        # Deeply nested JSON within the body limit: a JSON error, no crash.
+        deep = b'{"text": ' + b"[" * 400000 + b"]" * 400000 + b"}"
+        status, headers, body = server.request("POST", "/v1/detect", deep, {"Content-Type": "application/json"})
+        assert status == 400 and json.loads(body)["code"] == "invalid_field", body[:200]
         assert probe_health(server)[0] == 200
     finally:
         assert server.stop() == 0
