@@ -23,5 +23,5 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-asan && ctest --output-on-failure -j "$jobs")
 
-echo "== fuzzing, 20 s per target (scripts/fuzz.sh; longer runs: scripts/fuzz.sh 3600)"
-scripts/fuzz.sh 20
+echo "== fuzzing, 10 s per target (scripts/fuzz.sh; longer runs: scripts/fuzz.sh 3600)"
+scripts/fuzz.sh 10

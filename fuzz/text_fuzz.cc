@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "fuzz_check.h"
+#include "fuzz_util.h"
 #include "text/case.h"
 #include "text/tokenizer.h"
 #include "text/utf8.h"

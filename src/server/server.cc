@@ -241,6 +241,7 @@ size_t ContentLength(const httplib::Request& req, size_t fallback) {
 struct HttpServer::Impl {
   Api* api;
   ServerOptions options;
+  int listen_socket = -1;  // the last socket httplib made to listen on
   std::unique_ptr<GuardedServer> server;
 };
 
@@ -257,9 +258,11 @@ HttpServer::HttpServer(Api* api, const ServerOptions& options) : impl_(std::make
   http.set_payload_max_length(max_body);
   // SO_REUSEADDR only: httplib's default also sets SO_REUSEPORT, which
   // would let a second server share a port already in use.
-  http.set_socket_options([](socket_t sock) {
+  // It also notes the socket: Bind() widens its backlog.
+  http.set_socket_options([impl = impl_.get()](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    impl->listen_socket = sock;
   });
   // Timeouts, keep-alive and TCP_NODELAY are GuardedServer's.
 
@@ -380,6 +383,10 @@ Result<int> HttpServer::Bind() {
     return IoError("cannot listen on " + o.host + ":" + std::to_string(o.port) +
                    " (address in use, or not an address of this machine)");
   }
+  // httplib 0.11 listens with a backlog of 5: a burst of connections then
+  // overflows the kernel's accept queue, and the clients left out wait
+  // seconds for SYN retransmits. Listening again widens the queue.
+  if (impl_->listen_socket >= 0) listen(impl_->listen_socket, SOMAXCONN);
   return port;
 }
 

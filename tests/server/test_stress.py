@@ -174,6 +174,7 @@ def test_many_concurrent_connections_are_each_answered():
             t.join(timeout=120)
         seconds = time.monotonic() - start
         counts = {r: results.count(r) for r in set(results)}
+        print(f"{clients} clients: {counts} in {seconds:.1f} s")
         # Every client had an answer: its result, or 503 if the server was
         # full when it connected.
         assert set(counts) <= {200, 503}, counts
@@ -229,6 +230,8 @@ def test_oversized_bodies_keep_memory_bounded():
         assert answers.count(413) >= 1, answers
         assert sent_total[0] < 16 * 200_000_000 // 4, sent_total[0]
         peak_growth_mib = (vm_kib(server, "VmHWM") - base) / 1024
+        print(f"offered {16 * 200} MB, sent {sent_total[0] / 1e6:.0f} MB, answers {answers}, "
+              f"peak RSS growth {peak_growth_mib:.0f} MiB")
         # Bounded by connections x max body (8 MB here), with room for the
         # allocator: far below the 3.2 GB that was offered.
         assert peak_growth_mib < 200, peak_growth_mib
@@ -295,6 +298,7 @@ def test_malformed_http_never_crashes_the_server():
             assert reply == b"" or status is not None, reply[:200]
             statuses[status] = statuses.get(status, 0) + 1
             assert server.proc.poll() is None, data
+        print("malformed requests, by answer:", statuses)
         assert set(statuses) - {None} <= {200, 400, 404, 405, 413, 414, 415, 431, 503}, statuses
         # Deeply nested JSON within the body limit: a JSON error, no crash.
         deep = b'{"text": ' + b"[" * 400000 + b"]" * 400000 + b"}"
