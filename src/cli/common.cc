@@ -117,6 +117,9 @@ Status Output::Open(const std::string& path) {
 Status Output::Commit() {
   if (std::fflush(file_) != 0) return IoError(std::string("writing output: ") + std::strerror(errno));
   if (file_ == stdout) return OkStatus();
+  // On disk before the rename: after a crash the file under its final name
+  // is complete, or absent.
+  if (::fsync(::fileno(file_)) != 0) return IoError(std::string("writing output: ") + std::strerror(errno));
   if (std::fclose(file_) != 0) {
     file_ = nullptr;
     return IoError(std::string("closing output: ") + std::strerror(errno));
