@@ -48,13 +48,14 @@ expect "lm train: overlong UTF-8 refused" 3 "invalid UTF-8" -- $UNSPIN lm train 
   printf '{"id":5,"text":"\xed\xa0\x80"}\n'
   printf '\x00\x01\x02 binary line\n'
   printf '{"id":7,"text":"the dog ran"}\n'
+  printf '{"id":8,"text":"a number too large","n":1e99999}\n'
 } >"$WORK/mixed.jsonl"
 for cmd in detect restore spin; do
-  expect "$cmd --jsonl: bad records are error records" 5 "4 record(s)\|5 record(s)" -- \
+  expect "$cmd --jsonl: bad records are error records" 5 "6 record(s)" -- \
     $UNSPIN $cmd --model "$MODEL" --jsonl "$WORK/mixed.jsonl"
-  check "$cmd --jsonl: one output line per input line" test "$(lines "$WORK/out")" -eq 7
+  check "$cmd --jsonl: one output line per input line" test "$(lines "$WORK/out")" -eq 8
   check "$cmd --jsonl: output is valid UTF-8" valid_utf8 "$WORK/out"
-  check "$cmd --jsonl: records 1 and 7 processed" test "$(grep -c '"error"' "$WORK/out")" -eq 5
+  check "$cmd --jsonl: records 1 and 7 processed" test "$(grep -c '"error"' "$WORK/out")" -eq 6
 done
 expect "index add: bad records are reported, good ones added" 5 "" -- \
   $UNSPIN index add --model "$MODEL" --index "$WORK/idx1" "$WORK/mixed.jsonl"

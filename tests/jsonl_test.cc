@@ -60,6 +60,20 @@ TEST(Jsonl, EveryNonBlankLineGivesOneItem) {
   EXPECT_EQ(items[6].line, 8u);
 }
 
+// Found by fuzzing (fuzz/corpus/jsonl/number-overflow.jsonl): a number
+// beyond double's range made the JSON parser throw an exception other
+// than a parse error, which ended the whole batch.
+TEST(Jsonl, NumberOverflowIsAnErrorRecord) {
+  auto items = ReadAll(
+      "{\"id\": 1, \"text\": \"a\", \"x\": 1e99999}\n"
+      "3333333333e3333333\n"
+      "{\"id\": 3, \"text\": \"after\"}\n");
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_NE(items[0].error.find("number overflow"), std::string::npos) << items[0].error;
+  EXPECT_NE(items[1].error.find("not valid JSON"), std::string::npos) << items[1].error;
+  EXPECT_EQ(items[2].text, "after");
+}
+
 TEST(Jsonl, OversizedLinesAreReportedAndSkipped) {
   std::string big = "{\"id\": 1, \"text\": \"" + std::string(5000, 'a') + "\"}\n";
   auto items = ReadAll(big + "{\"id\": 2, \"text\": \"ok\"}\n", 1000);

@@ -39,7 +39,7 @@ Result<bool> JsonlReader::Next(JsonlItem* item) {
     nlohmann::json record;
     try {
       record = nlohmann::json::parse(line_);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1e99999
       item->error = std::string("not valid JSON: ") + e.what();
       return true;
     }
