@@ -91,4 +91,22 @@ TEST(CorpusReport, SummarisesScoresPhrasesAndWorstDocuments) {
 }
 
 }  // namespace
+// Fields of the wrong type were read with nlohmann's value(), which threw
+// and aborted `unspin report`; such records are now refused by name.
+TEST(CorpusReport, RefusesFieldsOfTheWrongType) {
+  CorpusReport report({2, 10});
+  nlohmann::json good = Doc("a", 0.5, true, {{"x", "y"}});
+  ASSERT_TRUE(report.Add(good).ok());
+  for (const auto& [field, value] : std::vector<std::pair<std::string, nlohmann::json>>{
+           {"words", "3"}, {"words", -1}, {"spun", "yes"}, {"spans", 5}, {"spans", {5}},
+           {"spans", {{{"text", 5}}}}, {"spans", {{{"text", "a"}, {"original", nullptr}}}}}) {
+    nlohmann::json bad = good;
+    bad[field] = value;
+    const Status s = report.Add(bad);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidInput) << field << " = " << value.dump();
+    EXPECT_NE(s.message().find(field), std::string::npos) << s.message();
+  }
+  EXPECT_EQ(report.documents(), 1u);
+}
+
 }  // namespace unspin::report

@@ -43,21 +43,42 @@ Status CorpusReport::Add(const nlohmann::json& record) {
   if (score == record.end() || !score->is_number()) {
     return InvalidInputError("a record has no numeric \"score\": not `unspin detect --jsonl` output");
   }
+  // The other fields are optional, but of their type when present: a
+  // record of another shape is refused here, before any is read.
+  const auto words = record.find("words"), spun = record.find("spun"), spans = record.find("spans");
+  if (words != record.end() && !words->is_number_unsigned() &&
+      !(words->is_number_integer() && words->get<int64_t>() >= 0)) {
+    return InvalidInputError("a record's \"words\" is not a count: not `unspin detect --jsonl` output");
+  }
+  if (spun != record.end() && !spun->is_boolean()) {
+    return InvalidInputError("a record's \"spun\" is not true or false: not `unspin detect --jsonl` output");
+  }
+  if (spans != record.end()) {
+    const auto is_span = [](const nlohmann::json& span) {
+      if (!span.is_object()) return false;
+      const auto text = span.find("text"), original = span.find("original");
+      return (text == span.end() || text->is_string()) && (original == span.end() || original->is_string());
+    };
+    if (!spans->is_array() || !std::all_of(spans->begin(), spans->end(), is_span)) {
+      return InvalidInputError(
+          "a record's \"spans\" is not a list of spans with string \"text\" and \"original\": not "
+          "`unspin detect --jsonl` output");
+    }
+  }
   Document doc;
   doc.score = std::clamp(score->get<double>(), 0.0, 1.0);
   doc.id = IdText(record.value("id", nlohmann::json()));
-  doc.words = record.value("words", uint64_t{0});
+  doc.words = words != record.end() ? words->get<uint64_t>() : 0;
   ++documents_;
   score_sum_ += doc.score;
   words_ += doc.words;
-  if (record.value("spun", false)) ++flagged_;
+  if (spun != record.end() && spun->get<bool>()) ++flagged_;
   ++histogram_[std::min<size_t>(histogram_.size() - 1, static_cast<size_t>(doc.score * histogram_.size()))];
 
-  if (const auto spans = record.find("spans"); spans != record.end() && spans->is_array()) {
+  if (spans != record.end()) {
     doc.spans = spans->size();
     spans_ += doc.spans;
     for (const nlohmann::json& span : *spans) {
-      if (!span.is_object()) continue;
       const std::string text = span.value("text", ""), original = span.value("original", "");
       if (text.empty()) continue;
       if (phrases_.size() >= kMaxPhrases) {
