@@ -159,6 +159,9 @@ TEST(Arpa, RefusesMalformedFilesNamingTheLine) {
       {"\\data\\\nngram 1=1\n\n\\1-grams:\n-1\tbad\xFF\n\\end\\\n", "invalid UTF-8"},
       {"\\data\\\nngram 7=1\n", "orders 1, 2"},
       {head + "-0.5\t<s> </s>\n", "toy.arpa:"},
+      // Found by the arpa fuzz target: a count that sized a 89 TB
+      // allocation before a line was read.
+      {"\\data\\\nngram 1=22222222222223\n\n\\1-grams:\n-1\t<s>\n", "more than its"},
   };
   for (const Case& c : cases) {
     auto model = ParseArpa(c.text, "toy.arpa");

@@ -107,6 +107,13 @@ Result<NgramModel> ParseArpa(std::string_view text, const std::string& name) {
     if (n > static_cast<unsigned>(kMaxLmOrder)) {
       return error("order " + std::to_string(n) + " is above the supported " + std::to_string(kMaxLmOrder));
     }
+    // Each n-gram takes a line of at least 2n + 2 bytes ("p\tw w\n"): a
+    // larger count is a damaged or hostile header, refused before it sizes
+    // any allocation.
+    if (c > text.size() / (2 * uint64_t{n} + 2)) {
+      return error("declares " + std::to_string(c) + " " + std::to_string(n) + "-grams, more than its " +
+                   std::to_string(text.size()) + " bytes can hold");
+    }
     counts.push_back(c);
   }
   if (counts.empty()) return error("no 'ngram N=count' lines after \\data\\");
