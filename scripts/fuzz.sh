@@ -9,13 +9,13 @@
 # The api and index targets need the default model (./build.sh makes
 # build/model; UNSPIN_MODEL overrides).
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
-#   targets: text jsonl api lexicon lm arpa index report (default: all)
+#   targets: text jsonl api lexicon lm arpa sphinx index report (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(text jsonl api lexicon lm arpa index report)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(text jsonl api lexicon lm arpa sphinx index report)
 CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUNSPIN_FUZZ=ON \
   -DUNSPIN_SANITIZE=ON -DUNSPIN_BUILD_TESTS=OFF -DUNSPIN_BUILD_BENCHMARKS=OFF -DUNSPIN_BUILD_PYTHON=OFF >/dev/null
 cmake --build build-fuzz --target "${TARGETS[@]/%/_fuzz}" make_seeds
