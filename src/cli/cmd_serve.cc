@@ -116,7 +116,9 @@ void AddServeCommand(CLI::App* app, Runner* run) {
   c->add_option("--max-body-bytes", f->max_body_bytes, "largest request body; larger get 413")->capture_default_str();
   c->add_option("--request-timeout", f->request_timeout, "seconds a request may wait and work; then 503")
       ->capture_default_str();
-  c->add_option("--read-timeout", f->read_timeout, "seconds a client may stay silent before it is disconnected")
+  c->add_option("--read-timeout", f->read_timeout,
+                "seconds a client may take to send a request head (and a body or to read an answer, plus 1 s "
+                "per 16 KiB)")
       ->capture_default_str();
   c->add_flag("--log", f->log, "log one line per request on standard error");
   c->callback([run, f] { *run = [f] { return RunServe(*f); }; });
