@@ -14,6 +14,17 @@ import pytest
 UNSPIN = os.environ.get("UNSPIN_BIN", "build/unspin")
 
 
+def recv_until_close(sock):
+    """Everything `sock` receives until the peer closes it (timeouts and
+    resets propagate)."""
+    chunks = []
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
 class Server:
     def __init__(self, *flags):
         self.proc = subprocess.Popen([UNSPIN, "serve", "--port", "0", *flags],

@@ -8,7 +8,7 @@ import subprocess
 import threading
 import time
 
-from conftest import UNSPIN, Server
+from conftest import UNSPIN, Server, recv_until_close
 
 SPUN = ("The talks were held in Cairo, in accordance with the Related Press information company. "
         "The most recent spherical of talks left principally ladies and youngsters without meals to outlive.")
@@ -177,11 +177,6 @@ def test_pipelined_requests_are_each_answered(server):
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
         s.sendall(request * 2 + request.replace(b"Host: x", b"Host: x\r\nConnection: close"))
         start = time.monotonic()
-        reply = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            reply += chunk
+        reply = recv_until_close(s)
     assert reply.count(b"HTTP/1.1 200") == 3, reply
     assert time.monotonic() - start < 2

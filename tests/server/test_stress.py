@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 
-from conftest import Server
+from conftest import Server, recv_until_close
 
 HEALTHZ = b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
 
@@ -33,12 +33,7 @@ def probe_health(server, timeout=10.0):
     start = time.monotonic()
     with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as s:
         s.sendall(HEALTHZ)
-        reply = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            reply += chunk
+        reply = recv_until_close(s)
     return status_of(reply), time.monotonic() - start
 
 
@@ -156,12 +151,7 @@ def test_many_concurrent_connections_are_each_answered():
                 barrier.wait()
                 with socket.create_connection(("127.0.0.1", server.port), timeout=60) as s:
                     s.sendall(request)
-                    reply = b""
-                    while True:
-                        chunk = s.recv(65536)
-                        if not chunk:
-                            break
-                        reply += chunk
+                    reply = recv_until_close(s)
                 results[i] = status_of(reply)
             except OSError as e:
                 results[i] = repr(e)
