@@ -13,6 +13,8 @@
 #include "cli/progress.h"
 #include "report/html.h"
 #include "eval/quality.h"
+#include "eval/real_eval.h"
+#include "io/real_data.h"
 #include "eval/trace_eval.h"
 #include "io/jsonl.h"
 #include "spin/profile.h"
@@ -60,6 +62,19 @@ struct TraceEvalFlags {
   std::string json;
   std::string markdown;
   std::string html;
+};
+
+struct RealEvalFlags {
+  std::string model;
+  std::vector<std::string> pairs, phrases;
+  uint32_t folds = 5;
+  std::string spinners;  // comma list; empty: all
+  std::string work_dir;
+  std::string profile = "unknown";
+  std::string phrase_profile = "tortured-phrases";
+  int threads = 0;
+  std::string json;
+  std::string markdown;
 };
 
 Result<std::vector<EvalDoc>> ReadDocs(const std::string& path) {
@@ -231,6 +246,72 @@ int RunEval(const EvalFlags& f) {
   return kExitOk;
 }
 
+int RunEvalReal(const RealEvalFlags& f) {
+  if (f.pairs.empty() && f.phrases.empty()) {
+    return Fail(InvalidArgumentError("nothing to measure on: give --pairs FILE and/or --phrases FILE"), kExitUsage);
+  }
+  if (f.folds == 1) return Fail(InvalidArgumentError("--folds must be 0 (the model as it is) or 2 or more"), kExitUsage);
+  const std::string model_dir = ResolveModelDir(f.model);
+  auto model = OpenModel(f.model);
+  if (!model.ok()) return Fail(model.status().WithContext("loading model"), kExitModel);
+  const std::vector<std::string> spinners = f.spinners.empty() ? std::vector<std::string>{} : Split(f.spinners, ',');
+  std::vector<DocumentPair> docs;
+  for (const std::string& path : f.pairs) {
+    auto part = ReadDocumentPairs(path);
+    if (!part.ok()) return Fail(part.status(), InputExitCode(part.status()));
+    for (DocumentPair& d : *part) {
+      if (d.profile.empty()) d.profile = f.profile;
+      if (spinners.empty() || std::find(spinners.begin(), spinners.end(), d.profile) != spinners.end()) {
+        docs.push_back(std::move(d));
+      }
+    }
+  }
+  std::vector<PhrasePair> phrases;
+  for (const std::string& path : f.phrases) {
+    auto part = ReadPhrasePairs(path);
+    if (!part.ok()) return Fail(part.status(), InputExitCode(part.status()));
+    phrases.insert(phrases.end(), part->begin(), part->end());
+  }
+  RealEvalOptions options;
+  options.folds = f.folds;
+  options.threads = f.threads > 0 ? f.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.paths.data_dir = DefaultDataDir();
+  options.default_profile = f.profile;
+  options.phrase_profile = f.phrase_profile;
+  options.log = [](const std::string& line) { std::fprintf(stderr, "unspin: eval real: %s\n", line.c_str()); };
+  std::string work_dir = f.work_dir;
+  bool made_work_dir = false;
+  if (work_dir.empty() && f.folds > 0) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/unspin-real-eval-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) return Fail(IoError("cannot make a temporary directory"), kExitFailure);
+    work_dir = pattern;
+    made_work_dir = true;
+  }
+  options.work_dir = work_dir;
+  std::fprintf(stderr, "unspin: eval real: %zu document pairs, %zu phrase pairs, %s\n", docs.size(), phrases.size(),
+               f.folds == 0 ? "the model as it is" : (std::to_string(f.folds) + "-fold cross-validation").c_str());
+  auto report = RunRealEval(**model, model_dir, docs, phrases, options);
+  if (made_work_dir) {
+    std::error_code ignored;
+    std::filesystem::remove_all(work_dir, ignored);
+  }
+  if (!report.ok()) return Fail(report.status());
+  const std::string markdown = report->ToMarkdown();
+  std::printf("%s", markdown.c_str());
+  if (!f.markdown.empty()) {
+    if (Status s = WriteFileAtomically(f.markdown, markdown); !s.ok()) return Fail(s, kExitFailure);
+  }
+  if (!f.json.empty()) {
+    nlohmann::json j = report->ToJson();
+    j["pairs"] = f.pairs;
+    j["phrase_lists"] = f.phrases;
+    j["folds"] = f.folds;
+    if (Status s = WriteFileAtomically(f.json, j.dump(1) + "\n"); !s.ok()) return Fail(s, kExitFailure);
+  }
+  return kExitOk;
+}
+
 int RunEvalTrace(const TraceEvalFlags& f) {
   auto profiles = ParseProfiles(f.profiles);
   if (!profiles.ok()) return Fail(profiles.status(), kExitUsage);
@@ -358,10 +439,29 @@ void AddEvalCommand(CLI::App* app, Runner* run) {
   tc->add_option("--html", t->html, "also write the tables here, as a self-contained page");
   tc->callback([run, t] { *run = [t] { return RunEvalTrace(*t); }; });
 
+  auto r = std::make_shared<RealEvalFlags>();
+  CLI::App* rc = c->add_subcommand("real", "measure on real spinners' output: aligned document pairs and phrase lists");
+  rc->add_option("--model", r->model, "model directory");
+  rc->add_option("--pairs", r->pairs, "aligned document pairs, JSONL {\"id\",\"original\",\"spun\"[,\"spinner\"]}")
+      ->take_all();
+  rc->add_option("--phrases", r->phrases, "phrase pairs, TSV spun<TAB>original")->take_all();
+  rc->add_option("--folds", r->folds,
+                 "cross-validate: each fold measured by a model that learned from the others (0: the model as it is, "
+                 "refusing what it learned from)")
+      ->capture_default_str();
+  rc->add_option("--spinners", r->spinners, "measure only document pairs of these spinners (comma list)");
+  rc->add_option("--profile", r->profile, "profile of document pairs without a \"spinner\"")->capture_default_str();
+  rc->add_option("--phrase-profile", r->phrase_profile, "profile of the phrase pairs")->capture_default_str();
+  rc->add_option("--work-dir", r->work_dir, "where the folds' lexicons are built (default: a temporary directory)");
+  rc->add_option("--threads", r->threads, "worker threads (default: all cores)");
+  rc->add_option("--json", r->json, "also write the figures as JSON here");
+  rc->add_option("--markdown", r->markdown, "also write the tables here");
+  rc->callback([run, r] { *run = [r] { return RunEvalReal(*r); }; });
+
   // CLI11 runs a parent's callback after its subcommand's: `eval trace`
-  // must not be replaced by `eval`.
-  c->callback([run, f, tc] {
-    if (!tc->parsed()) *run = [f] { return RunEval(*f); };
+  // and `eval real` must not be replaced by `eval`.
+  c->callback([run, f, tc, rc] {
+    if (!tc->parsed() && !rc->parsed()) *run = [f] { return RunEval(*f); };
   });
 }
 

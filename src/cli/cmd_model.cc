@@ -17,6 +17,7 @@
 #include "lm/language_model.h"
 #include "lm/lm_source.h"
 #include "lm/sphinx_trie.h"
+#include "decoder/learn.h"
 #include "util/file_io.h"
 
 namespace unspin::cli {
@@ -28,6 +29,7 @@ struct BuildOptions {
   DefaultLexiconPaths paths;
   std::string cmu_lm = kDebianCmuModel;
   std::string channel;  // default: data/channel.json
+  std::string learned;  // default: learned_pairs.tsv of the data directory; "none": none
   int threads = 0;      // 0: one per core
 };
 
@@ -49,7 +51,10 @@ Status MakeDirs(const std::string& dir) {
   return OkStatus();
 }
 
-int RunBuild(const BuildOptions& opt) {
+int RunBuild(const BuildOptions& options) {
+  BuildOptions opt = options;
+  opt.paths.learned = opt.learned == "none" ? "" : opt.learned.empty() ? opt.paths.data_dir + "/learned_pairs.tsv"
+                                                                       : opt.learned;
   std::string dir = ResolveModelDir(opt.out);
   if (Status s = MakeDirs(dir); !s.ok()) return Fail(s, kExitFailure);
   auto start = std::chrono::steady_clock::now();
@@ -89,6 +94,24 @@ int RunBuild(const BuildOptions& opt) {
   const std::string channel_source = opt.channel.empty() ? opt.paths.data_dir + "/channel.json" : opt.channel;
   auto channel = ChannelParams::Load(channel_source);
   if (!channel.ok()) return Fail(channel.status().WithContext("model build"), kExitModel);
+  // The learned pairs, compiled into the lexicon above, also shape q; the
+  // model keeps the table for their counts.
+  const std::string learned_copy = dir + "/learned_pairs.tsv";
+  if (!opt.paths.learned.empty()) {
+    auto learned = LearnedPairs::Load(opt.paths.learned);
+    if (!learned.ok()) return Fail(learned.status().WithContext("model build"), kExitModel);
+    auto lm = LanguageModel::Open(LmPath(dir));
+    if (!lm.ok()) return Fail(lm.status().WithContext("model build: re-reading"), kExitModel);
+    *channel = LearnedChannel(*channel, *learned, *lex, *lm);
+    if (Status w = learned->Save(learned_copy, {"copied by unspin model build from " + opt.paths.learned});
+        !w.ok()) {
+      return Fail(w.WithContext("model build"));
+    }
+    std::fprintf(stderr, "unspin: learned pairs: %zu from %s (%zu documents and phrases learned from)\n",
+                 learned->size(), opt.paths.learned.c_str(), learned->from().size());
+  } else {
+    std::remove(learned_copy.c_str());
+  }
   if (Status w = channel->Save(ChannelPath(dir)); !w.ok()) return Fail(w.WithContext("model build"));
   std::fprintf(stderr, "unspin: wrote %s (calibration: %s)\n", ChannelPath(dir).c_str(),
                channel->calibration.fitted_on.c_str());
@@ -236,6 +259,8 @@ void AddModelCommands(CLI::App* app, Runner* run) {
   b->add_option("--scowl", build->paths.scowl_dir, "SCOWL word lists (scowl)")->capture_default_str();
   b->add_option("--data", build->paths.data_dir, "unspin's data tables")->capture_default_str();
   b->add_option("--channel", build->channel, "channel parameters (default: channel.json of --data)");
+  b->add_option("--learned", build->learned,
+                "learned pair table (default: learned_pairs.tsv of --data; none: build without learned pairs)");
   b->add_option("--cmu-lm", build->cmu_lm, "CMU US-English language model (pocketsphinx-en-us)")
       ->capture_default_str();
   b->add_option("--threads", build->threads, "threads for compiling the candidate table (default: one per core)");

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   AddDecodeCommands(&app, &run);
   AddEvalCommand(&app, &run);
   AddAdaptCommand(&app, &run);
+  AddLearnCommand(&app, &run);
   AddTraceCommands(&app, &run);
   AddServeCommand(&app, &run);
   AddReportCommand(&app, &run);

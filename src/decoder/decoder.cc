@@ -31,6 +31,12 @@ Result<std::unique_ptr<Model>> Model::Open(const std::string& dir) {
     if (!table.ok()) return table.status();
     model->set_candidate_table(std::make_unique<CandidateTable>(std::move(*table)));
   }
+  const std::string learned_path = dir + "/learned_pairs.tsv";
+  if (FileExists(learned_path)) {
+    auto learned = LearnedPairs::Load(learned_path);
+    if (!learned.ok()) return learned.status();
+    model->set_learned(std::make_unique<LearnedPairs>(std::move(*learned)));
+  }
   return model;
 }
 

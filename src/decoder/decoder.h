@@ -28,6 +28,7 @@
 
 #include "decoder/candidates.h"
 #include "decoder/channel.h"
+#include "lexicon/learned_pairs.h"
 #include "lexicon/lexicon.h"
 #include "lm/language_model.h"
 #include "util/status.h"
@@ -35,7 +36,9 @@
 namespace unspin {
 
 // The parts of a model directory: lexicon.bin, lm.bin, channel.json, and
-// optionally candidates.bin (decoder/candidates.h).
+// optionally candidates.bin (decoder/candidates.h) and learned_pairs.tsv
+// (lexicon/learned_pairs.h: the pairs compiled into the lexicon's learned
+// source, kept for their counts, the evidence of a flagged span).
 class Model {
  public:
   // Errors from the parts, each naming its file. A candidate table that is
@@ -49,6 +52,9 @@ class Model {
   const ChannelParams& channel() const { return channel_; }
   // For `adapt` and evaluation: decode with other channel parameters.
   void set_channel(ChannelParams channel) { channel_ = std::move(channel); }
+  // The learned pair table, or null.
+  const LearnedPairs* learned() const { return learned_.get(); }
+  void set_learned(std::unique_ptr<LearnedPairs> learned) { learned_ = std::move(learned); }
   // The compiled candidate lists, or null.
   const CandidateTable* candidate_table() const { return candidate_table_.get(); }
   void set_candidate_table(std::unique_ptr<CandidateTable> table) { candidate_table_ = std::move(table); }
@@ -58,6 +64,7 @@ class Model {
   LanguageModel lm_;
   ChannelParams channel_;
   std::unique_ptr<CandidateTable> candidate_table_;
+  std::unique_ptr<LearnedPairs> learned_;
 };
 
 struct RestoredSpan {

@@ -48,20 +48,28 @@ Result<bool> JsonlReader::Next(JsonlItem* item) {
       return true;
     }
     if (auto it = record.find("id"); it != record.end()) item->id = *it;
-    auto text = record.find("text");
-    if (text == record.end()) {
-      item->error = "record has no \"text\" field";
-      return true;
+    for (const std::string& name : required_) {
+      auto field = record.find(name);
+      if (field == record.end()) {
+        item->error = "record has no \"" + name + "\" field";
+        item->fields.clear();
+        return true;
+      }
+      if (!field->is_string()) {
+        item->error = "\"" + name + "\" must be a string, got " + field->type_name();
+        item->fields.clear();
+        return true;
+      }
+      std::string value = field->get<std::string>();
+      if (size_t nul = FindNul(value); nul != std::string::npos) {
+        item->error = "\"" + name + "\" contains a NUL character at byte " + std::to_string(nul);
+        item->fields.clear();
+        return true;
+      }
+      item->fields.push_back(std::move(value));
     }
-    if (!text->is_string()) {
-      item->error = std::string("\"text\" must be a string, got ") + text->type_name();
-      return true;
-    }
-    item->text = text->get<std::string>();
-    if (size_t nul = FindNul(item->text); nul != std::string::npos) {
-      item->error = "\"text\" contains a NUL character at byte " + std::to_string(nul);
-      item->text.clear();
-    }
+    item->text = item->fields.empty() ? std::string() : item->fields.front();
+    item->record = std::move(record);
     return true;
   }
 }

@@ -9,6 +9,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "io/line_reader.h"
 #include "util/status.h"
@@ -20,6 +21,12 @@ struct JsonlItem {
   nlohmann::json id;     // the record's "id" as given, or null
   std::string text;      // valid UTF-8 when error is empty
   std::string error;     // non-empty: this line is not a usable record
+  // The record as parsed (an object), when error is empty: for callers
+  // that read optional fields beside the text.
+  nlohmann::json record;
+  // With JsonlReader::RequireFields, each required field's string, in the
+  // order given (text is the first).
+  std::vector<std::string> fields;
 };
 
 class JsonlReader {
@@ -29,6 +36,9 @@ class JsonlReader {
   // With `replace_invalid`, invalid UTF-8 is replaced by U+FFFD instead of
   // being an error.
   JsonlReader(int fd, size_t max_record_bytes, bool replace_invalid);
+  // Records must have these string fields (default: "text"); a record
+  // that lacks one, or has it of another type, is an error item.
+  void RequireFields(std::vector<std::string> names) { required_ = std::move(names); }
 
   // Returns false at end of input. A read error of the input itself (not of
   // a record) is returned as a Status.
@@ -40,6 +50,7 @@ class JsonlReader {
   size_t max_bytes_;
   bool replace_invalid_;
   std::string line_;
+  std::vector<std::string> required_ = {"text"};
 };
 
 // The error record written for a bad input line.

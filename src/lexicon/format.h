@@ -19,7 +19,8 @@
 namespace unspin::lexicon_format {
 
 inline constexpr char kMagic[] = "UNSPLEX";
-inline constexpr uint32_t kVersion = 2;
+// 3: sense sources may be `learned` (Source::kLearned).
+inline constexpr uint32_t kVersion = 3;
 inline constexpr uint32_t kNone = 0xFFFFFFFFu;
 inline constexpr uint32_t kMaxStrings = 1u << 28;
 

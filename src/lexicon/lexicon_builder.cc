@@ -326,6 +326,11 @@ Status BuildDefaultLexicon(const DefaultLexiconPaths& paths, const std::string& 
   senses.clear();
   RETURN_IF_ERROR(ReadRewriteTable(paths.data_dir + "/rewrites.tsv", &senses));
   builder.AddSenses(std::move(senses));
+  if (!paths.learned.empty()) {
+    senses.clear();
+    RETURN_IF_ERROR(ReadLearnedPairs(paths.learned, &senses));
+    builder.AddSenses(std::move(senses));
+  }
   std::vector<std::string> stopwords;
   RETURN_IF_ERROR(ReadLines(paths.data_dir + "/stopwords.txt", &stopwords));
   builder.AddStopwords(stopwords);
@@ -340,6 +345,7 @@ Status BuildDefaultLexicon(const DefaultLexiconPaths& paths, const std::string& 
       {"moby", FileFact(paths.aiksaurus_dir + "/meanings.dat")},
       {"table", FileFact(paths.data_dir + "/rewrites.tsv")},
   };
+  if (!paths.learned.empty()) meta["sources"]["learned"] = FileFact(paths.learned);
   meta["word_list_entries"] = morphology.word_list_size();
   std::string bytes;
   RETURN_IF_ERROR(builder.Build(morphology, meta.dump(), &bytes, report));

@@ -51,6 +51,8 @@ struct DefaultLexiconPaths {
   std::string aiksaurus_dir = "/usr/share/aiksaurus";
   std::string scowl_dir = "/usr/share/dict/scowl";
   std::string data_dir;  // rewrites.tsv, irregular_verbs.tsv, stopwords.txt
+  // A learned pair table (data/learned_pairs.tsv); empty: none.
+  std::string learned;
 };
 Status BuildDefaultLexicon(const DefaultLexiconPaths& paths, const std::string& out_path,
                            LexiconBuildReport* report);

@@ -22,6 +22,7 @@ const char* SourceName(Source source) {
     case Source::kWordNet: return "wordnet";
     case Source::kMoby: return "moby";
     case Source::kTable: return "table";
+    case Source::kLearned: return "learned";
   }
   return "?";
 }

@@ -1,6 +1,8 @@
 #include "lexicon/sources.h"
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "util/file_io.h"
@@ -195,6 +197,30 @@ Status ReadRewriteTable(const std::string& path, std::vector<RawSense>* out) {
     out->push_back(std::move(sense));
   }
   return OkStatus();
+}
+
+Status ReadLearnedPairs(const std::string& path, std::vector<RawSense>* out) {
+  auto pairs = LearnedPairs::Load(path);
+  if (!pairs.ok()) return pairs.status();
+  LearnedSenses(*pairs, out);
+  return OkStatus();
+}
+
+void LearnedSenses(const LearnedPairs& pairs, std::vector<RawSense>* out) {
+  // pairs() is sorted by profile first; group by original across profiles.
+  std::map<std::string, std::vector<std::string>> substitutes;
+  for (const LearnedPair& p : pairs.pairs()) {
+    std::vector<std::string>& list = substitutes[p.original];
+    if (std::find(list.begin(), list.end(), p.substitute) == list.end()) list.push_back(p.substitute);
+  }
+  for (auto& [original, list] : substitutes) {
+    RawSense sense;
+    sense.pos = Pos::kOther;
+    sense.source = Source::kLearned;
+    sense.head = original;
+    for (std::string& s : list) sense.members.emplace_back(std::move(s), Relation::kSynonym);
+    out->push_back(std::move(sense));
+  }
 }
 
 }  // namespace unspin

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "lexicon/learned_pairs.h"
 #include "lexicon/types.h"
 #include "util/status.h"
 
@@ -31,6 +32,11 @@ Status ReadWordNetSynsets(const std::string& dir, std::vector<RawSense>* out);
 Status ReadAiksaurus(const std::string& dir, std::vector<RawSense>* out);
 // unspin's data/rewrites.tsv.
 Status ReadRewriteTable(const std::string& path, std::vector<RawSense>* out);
+// A learned pair table (lexicon/learned_pairs.h, data/learned_pairs.tsv):
+// one directed sense per original, whose members are every substitute any
+// profile was seen writing for it.
+Status ReadLearnedPairs(const std::string& path, std::vector<RawSense>* out);
+void LearnedSenses(const LearnedPairs& pairs, std::vector<RawSense>* out);
 
 }  // namespace unspin
 

@@ -19,8 +19,9 @@ enum class Source : uint8_t {
   kWordNet = 1,  // WordNet 3.0 synsets (Debian wordnet-base)
   kMoby = 2,     // Moby thesaurus via Aiksaurus (Debian libaiksaurus-1.2-data)
   kTable = 3,    // unspin's own table of spinner rewrites (data/rewrites.tsv)
+  kLearned = 4,  // pairs learned from real spinners' output (data/learned_pairs.tsv)
 };
-constexpr int kSourceCount = 4;
+constexpr int kSourceCount = 5;
 using SourceMask = uint8_t;
 constexpr SourceMask MaskOf(Source s) { return static_cast<SourceMask>(1u << static_cast<int>(s)); }
 constexpr SourceMask kAllSources = (1u << kSourceCount) - 1;

@@ -1,0 +1,273 @@
+#include "decoder/learn.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "decoder/candidates.h"
+#include "lexicon/inflect.h"
+#include "text/case.h"
+#include "text/tokenizer.h"
+#include "trace/align.h"
+#include "util/string_index.h"
+#include "util/strings.h"
+
+namespace unspin {
+
+namespace {
+
+// Runs longer than this on either side are not one swap; they are learned
+// only when they split word by word.
+constexpr uint32_t kMaxPhraseWords = 4;
+
+std::string TokenKey(std::string_view text, const Token& t) {
+  std::string key = ToLower(t.Text(text));
+  NormalizeApostrophes(&key);
+  return key;
+}
+
+std::string JoinTokens(std::string_view text, const std::vector<Token>& tokens, uint32_t begin, uint32_t end) {
+  std::string out;
+  for (uint32_t k = begin; k < end; ++k) {
+    if (!out.empty()) out.push_back(' ');
+    out.append(tokens[k].Text(text));
+  }
+  return out;
+}
+
+bool IsWordOrNumber(const Token& t) { return t.kind == TokenKind::kWord || t.kind == TokenKind::kNumber; }
+
+// The lower-case key NormalizePhrase gives, with plain apostrophes; empty
+// if `text` is no phrase of 1..4 words.
+std::string PhraseKey(std::string_view text) {
+  std::string key, display;
+  int tokens = 0;
+  if (!NormalizePhrase(text, &key, &display, &tokens)) return "";
+  NormalizeApostrophes(&key);
+  return key;
+}
+
+}  // namespace
+
+std::vector<DocumentSwap> AlignedSwaps(std::string_view original, std::string_view spun) {
+  std::vector<Token> orig_tokens, spun_tokens;
+  Tokenize(original, &orig_tokens);
+  Tokenize(spun, &spun_tokens);
+  std::vector<uint64_t> orig_hashes, spun_hashes;
+  for (const Token& t : orig_tokens) orig_hashes.push_back(StringHash(TokenKey(original, t)));
+  for (const Token& t : spun_tokens) spun_hashes.push_back(StringHash(TokenKey(spun, t)));
+  const Alignment alignment = AlignWords(spun_hashes, orig_hashes, 1);
+  std::vector<DocumentSwap> out;
+  for (const AlignedRun& run : alignment.runs) {
+    if (run.same) continue;
+    DocumentSwap s;
+    const bool has_spun = run.query.size() > 0, has_original = run.source.size() > 0;
+    s.kind = has_spun && has_original ? DocumentSwap::kSwap
+             : has_spun               ? DocumentSwap::kInsertion
+                                      : DocumentSwap::kDeletion;
+    if (has_spun) {
+      s.spun_begin = spun_tokens[run.query.begin].begin;
+      s.spun_end = spun_tokens[run.query.end - 1].end;
+    } else {
+      // An empty range where the original words were.
+      s.spun_begin = s.spun_end = run.query.begin < spun_tokens.size()
+                                      ? spun_tokens[run.query.begin].begin
+                                      : static_cast<uint32_t>(spun.size());
+    }
+    if (has_original) {
+      s.original_begin = orig_tokens[run.source.begin].begin;
+      s.original_end = orig_tokens[run.source.end - 1].end;
+    } else {
+      s.original_begin = s.original_end = run.source.begin < orig_tokens.size()
+                                              ? orig_tokens[run.source.begin].begin
+                                              : static_cast<uint32_t>(original.size());
+    }
+    s.spun = JoinTokens(spun, spun_tokens, run.query.begin, run.query.end);
+    s.original = JoinTokens(original, orig_tokens, run.source.begin, run.source.end);
+    for (uint32_t k = run.query.begin; k < run.query.end; ++k) {
+      s.spun_words += IsWordOrNumber(spun_tokens[k]);
+      s.punctuation |= !IsWordOrNumber(spun_tokens[k]);
+    }
+    for (uint32_t k = run.source.begin; k < run.source.end; ++k) {
+      s.original_words += IsWordOrNumber(orig_tokens[k]);
+      s.punctuation |= !IsWordOrNumber(orig_tokens[k]);
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+uint64_t DocumentSplitKey(const DocumentPair& pair) { return LearnedFromKey("doc", pair.original); }
+
+uint64_t PhraseSplitKey(const PhrasePair& pair) {
+  std::string key = ToLower(pair.spun);
+  NormalizeApostrophes(&key);
+  return LearnedFromKey("phrase", key);
+}
+
+// --- Learner ------------------------------------------------------------
+
+Learner::WordPair Learner::Lemmas(const std::string& original, const std::string& substitute) const {
+  const uint32_t a = lexicon_.Find(original), b = lexicon_.Find(substitute);
+  if (a == Lexicon::kNone || b == Lexicon::kNone) return {original, substitute};
+  std::vector<Lexicon::Analysis> of_a, of_b;
+  lexicon_.Analyses(a, &of_a);
+  lexicon_.Analyses(b, &of_b);
+  // Both inflected the same way: the lemmas. A word that is a lemma itself
+  // has no analyses; then the pair stays as given.
+  for (const auto& x : of_a) {
+    for (const auto& y : of_b) {
+      if (x.tag == y.tag && x.lemma != y.lemma) {
+        return {std::string(lexicon_.Key(x.lemma)), std::string(lexicon_.Key(y.lemma))};
+      }
+    }
+  }
+  return {original, substitute};
+}
+
+bool Learner::Linked(const std::string& a, const std::string& b) const {
+  const uint32_t ia = lexicon_.Find(a), ib = lexicon_.Find(b);
+  if (ia == Lexicon::kNone || ib == Lexicon::kNone) return false;
+  // Thesauri and the rewrite table only: a lexicon's own learned source
+  // must not vouch for what is being learned (evaluation learns per fold
+  // with a lexicon compiled from every fold).
+  LexiconFilter any;
+  any.relations = 0xFF;
+  any.sources = static_cast<SourceMask>(kAllSources & ~MaskOf(Source::kLearned));
+  std::vector<uint32_t> subs;
+  lexicon_.Substitutes(ia, any, &subs);
+  if (std::find(subs.begin(), subs.end(), ib) != subs.end()) return true;
+  lexicon_.Substitutes(ib, any, &subs);
+  return std::find(subs.begin(), subs.end(), ia) != subs.end();
+}
+
+bool Learner::Plausible(const std::string& original, const std::string& substitute) const {
+  if (seen_alone_.contains({original, substitute})) return true;
+  if (Linked(original, substitute)) return true;
+  const WordPair lemmas = Lemmas(original, substitute);
+  return lemmas.original != original && Linked(lemmas.original, lemmas.substitute);
+}
+
+bool Learner::AddPair(const std::string& profile, const std::string& original, const std::string& substitute,
+                      LearnedKind kind) {
+  const std::string o = PhraseKey(original), s = PhraseKey(substitute);
+  if (o.empty() || s.empty() || o == s) return false;
+  if (o.find(' ') == std::string::npos && s.find(' ') == std::string::npos) {
+    const WordPair lemmas = Lemmas(o, s);
+    pairs_.Add(profile, lemmas.original, lemmas.substitute, 1, kind);
+    return true;
+  }
+  pairs_.Add(profile, o, s, 1, kind);
+  return true;
+}
+
+void Learner::AddDocuments(const std::vector<DocumentPair>& docs, const std::string& default_profile) {
+  // Pass 1: every swap, and the one-word swaps, which make word-by-word
+  // splits of longer runs plausible.
+  std::vector<std::vector<DocumentSwap>> swaps(docs.size());
+  for (size_t d = 0; d < docs.size(); ++d) {
+    swaps[d] = AlignedSwaps(docs[d].original, docs[d].spun);
+    for (const DocumentSwap& s : swaps[d]) {
+      if (s.kind == DocumentSwap::kSwap && !s.punctuation && s.spun_words == 1 && s.original_words == 1) {
+        seen_alone_.insert({PhraseKey(s.original), PhraseKey(s.spun)});
+      }
+    }
+  }
+  for (size_t d = 0; d < docs.size(); ++d) {
+    const std::string& profile = docs[d].profile.empty() ? default_profile : docs[d].profile;
+    ++report_.documents;
+    pairs_.AddFrom({"doc", DocumentSplitKey(docs[d]), docs[d].label});
+    for (const DocumentSwap& s : swaps[d]) {
+      if (s.kind == DocumentSwap::kInsertion) {
+        ++report_.insertions;
+        continue;
+      }
+      if (s.kind == DocumentSwap::kDeletion) {
+        ++report_.deletions;
+        continue;
+      }
+      ++report_.swaps;
+      if (s.punctuation) continue;
+      const std::vector<std::string> o = Split(s.original, ' '), v = Split(s.spun, ' ');
+      // Word by word, when every differing word pair is plausible on its own.
+      bool split = o.size() == v.size() && o.size() > 1;
+      for (size_t k = 0; split && k < o.size(); ++k) {
+        const std::string a = PhraseKey(o[k]), b = PhraseKey(v[k]);
+        split = !a.empty() && !b.empty() && (a == b || Plausible(a, b));
+      }
+      if (split) {
+        for (size_t k = 0; k < o.size(); ++k) {
+          if (PhraseKey(o[k]) == PhraseKey(v[k])) continue;
+          AddPair(profile, o[k], v[k], LearnedKind::kSwap);
+          ++report_.word_pairs;
+        }
+        ++report_.swaps_learned;
+      } else if (s.original_words <= kMaxPhraseWords && s.spun_words <= kMaxPhraseWords) {
+        AddPair(profile, s.original, s.spun, LearnedKind::kSwap);
+        ++report_.swaps_learned;
+      }
+    }
+  }
+}
+
+void Learner::AddPhrases(const std::vector<PhrasePair>& phrases, const std::string& profile) {
+  for (const PhrasePair& p : phrases) {
+    ++report_.phrases;
+    pairs_.AddFrom({"phrase", PhraseSplitKey(p), p.spun});
+    std::string o = ToLower(p.original), v = ToLower(p.spun);
+    NormalizeApostrophes(&o);
+    NormalizeApostrophes(&v);
+    bool learned = AddPair(profile, o, v, LearnedKind::kPhrase);
+    std::vector<Token> ot, vt;
+    Tokenize(o, &ot);
+    Tokenize(v, &vt);
+    if (ot.size() == vt.size() && ot.size() > 1) {
+      for (size_t k = 0; k < ot.size(); ++k) {
+        const std::string a(ot[k].Text(o)), b(vt[k].Text(v));
+        if (a == b || !IsWordOrNumber(ot[k]) || !IsWordOrNumber(vt[k])) continue;
+        if (AddPair(profile, a, b, LearnedKind::kWord)) {
+          ++report_.word_pairs;
+          learned = true;
+        }
+      }
+    }
+    report_.phrases_learned += learned;
+  }
+}
+
+ChannelParams LearnedChannel(const ChannelParams& base, const LearnedPairs& pairs, const Lexicon& lexicon,
+                             const LanguageModel& lm, double smoothing) {
+  ChannelParams channel = base;
+  channel.filter.sources = static_cast<SourceMask>(channel.filter.sources | MaskOf(Source::kLearned));
+  channel.secondary_sources = static_cast<SourceMask>(channel.secondary_sources & ~MaskOf(Source::kLearned));
+  channel.pair_log_q.clear();
+  channel.unseen_pair_log_q = 0;
+  std::map<std::string, std::map<std::string, double>> counts;  // original -> substitute -> count
+  for (const LearnedPair& p : pairs.pairs()) counts[p.original][p.substitute] += p.count;
+  CandidateBuilder builder(lexicon, lm, channel);
+  for (const auto& [original, subs] : counts) {
+    const uint32_t u = lexicon.Find(original);
+    if (u == Lexicon::kNone) continue;  // not compiled into this lexicon
+    double c_u = 0;
+    for (const auto& [v, c] : subs) c_u += c;
+    const double q0 = std::exp(builder.DefaultLogQ(u));
+    for (const auto& [v, c] : subs) {
+      const float log_q = static_cast<float>(std::log((c + smoothing * q0) / (c_u + smoothing)));
+      std::set<std::string> forms = {v};
+      if (const uint32_t id = lexicon.Find(v); id != Lexicon::kNone) {
+        for (int tag = 1; tag < kInflectionCount; ++tag) {
+          std::string form = InflectPhrase(lexicon, id, static_cast<Inflection>(tag));
+          if (!form.empty()) forms.insert(ToLower(form));
+        }
+      }
+      for (const std::string& form : forms) {
+        float& entry = channel.pair_log_q.try_emplace(original + '\t' + form, log_q).first->second;
+        entry = std::max(entry, log_q);
+      }
+    }
+    channel.pair_log_q[original + "\t*"] = static_cast<float>(std::log(smoothing / (c_u + smoothing)));
+  }
+  return channel;
+}
+
+}  // namespace unspin

@@ -1,0 +1,435 @@
+#include "eval/real_eval.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <unordered_map>
+
+#include "decoder/learn.h"
+#include "decoder/suggest.h"
+#include "eval/metrics.h"
+#include "text/case.h"
+#include "text/tokenizer.h"
+#include "util/file_io.h"
+#include "util/parallel.h"
+
+namespace unspin {
+
+namespace {
+
+constexpr const char* kLearnedDecoder = "learned pairs";
+constexpr const char* kThesaurusDecoder = "thesaurus only";
+// Where a phrase stands when `detect` is asked about it in clean text.
+constexpr const char* kCarrierBefore = "The results obtained with the ";
+constexpr const char* kCarrierAfter = " are discussed in the next section.";
+
+// Tokens of `text` lower-cased with plain apostrophes, joined by spaces:
+// restorations are compared on these.
+std::string TokenKeys(std::string_view text) {
+  std::vector<Token> tokens;
+  Tokenize(text, &tokens);
+  std::string out;
+  for (const Token& t : tokens) {
+    if (!out.empty()) out.push_back(' ');
+    AppendLower(t.Text(text), &out);
+  }
+  NormalizeApostrophes(&out);
+  return out;
+}
+
+uint64_t CountWords(std::string_view text) {
+  std::vector<Token> tokens;
+  Tokenize(text, &tokens);
+  uint64_t n = 0;
+  for (const Token& t : tokens) n += t.kind == TokenKind::kWord || t.kind == TokenKind::kNumber;
+  return n;
+}
+
+bool Overlaps(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1) { return a0 < b1 && b0 < a1; }
+
+struct DocStats {
+  std::string spinner;
+  uint64_t words = 0;
+  uint64_t swaps = 0, detected = 0, restored = 0, deletions = 0;
+  uint64_t clean_words = 0, clean_changed = 0, predicted = 0, predicted_true = 0;
+  double spun_score = 0, original_score = 0;
+  bool spun_flagged = false, original_flagged = false;
+};
+
+// Whether the decoder's spans restore `swap` exactly: the spans that touch
+// it, applied to the spun text they cover, give the original there (with
+// the same words the spans took in beside it on both sides).
+bool Restores(std::string_view spun, const DocumentSwap& swap, const std::vector<RestoredSpan>& spans) {
+  uint64_t begin = swap.spun_begin, end = swap.spun_end;
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const RestoredSpan& s : spans) {
+      if (!Overlaps(s.begin, s.end, begin, end)) continue;
+      if (s.begin < begin || s.end > end) {
+        begin = std::min(begin, s.begin);
+        end = std::max(end, s.end);
+        grew = true;
+      }
+    }
+  }
+  std::string restored;
+  uint64_t at = begin;
+  bool touched = false;
+  for (const RestoredSpan& s : spans) {
+    if (s.begin < begin || s.end > end) continue;
+    restored.append(spun.substr(at, s.begin - at));
+    restored.append(" " + s.original + " ");
+    at = s.end;
+    touched = true;
+  }
+  if (!touched) return false;
+  restored.append(spun.substr(at, end - at));
+  const std::string expected = std::string(spun.substr(begin, swap.spun_begin - begin)) + " " + swap.original +
+                               " " + std::string(spun.substr(swap.spun_end, end - swap.spun_end));
+  return TokenKeys(restored) == TokenKeys(expected);
+}
+
+DocStats ScoreDocument(const DocumentPair& pair, const DecodeResult& spun, const DecodeResult& original,
+                       const Calibration& calibration) {
+  DocStats s;
+  s.spinner = pair.profile;
+  s.words = spun.words;
+  std::vector<DocumentSwap> swaps;
+  for (DocumentSwap& d : AlignedSwaps(pair.original, pair.spun)) {
+    if (d.kind == DocumentSwap::kDeletion) {
+      ++s.deletions;
+    } else {
+      swaps.push_back(std::move(d));
+    }
+  }
+  s.swaps = swaps.size();
+  uint64_t swapped_words = 0;
+  for (const DocumentSwap& d : swaps) {
+    swapped_words += d.spun_words;
+    bool detected = false;
+    for (const RestoredSpan& p : spun.spans) detected |= Overlaps(p.begin, p.end, d.spun_begin, d.spun_end);
+    s.detected += detected;
+    s.restored += detected && Restores(pair.spun, d, spun.spans);
+  }
+  s.clean_words = spun.words - std::min(spun.words, swapped_words);
+  for (const RestoredSpan& p : spun.spans) {
+    ++s.predicted;
+    bool hit = false;
+    for (const DocumentSwap& d : swaps) hit |= Overlaps(p.begin, p.end, d.spun_begin, d.spun_end);
+    s.predicted_true += hit;
+    if (!hit) s.clean_changed += CountWords(p.text);
+  }
+  s.spun_score = calibration.LogOdds(spun.GainPerWord(), spun.SpansPerWord(), spun.words);
+  s.original_score = calibration.LogOdds(original.GainPerWord(), original.SpansPerWord(), original.words);
+  s.spun_flagged = spun.spun;
+  s.original_flagged = original.spun;
+  return s;
+}
+
+RealDocFigures SumUp(const std::string& decoder, const std::string& spinner, const std::vector<DocStats>& stats,
+                     uint64_t long_words) {
+  RealDocFigures f;
+  f.decoder = decoder;
+  f.spinner = spinner;
+  std::vector<double> neg, pos, neg_long, pos_long;
+  uint64_t originals_flagged = 0, spun_flagged = 0;
+  for (const DocStats& s : stats) {
+    if (spinner != "all" && s.spinner != spinner) continue;
+    ++f.docs;
+    f.words += s.words;
+    f.swaps += s.swaps;
+    f.detected += s.detected;
+    f.restored += s.restored;
+    f.deletions += s.deletions;
+    f.clean_words += s.clean_words;
+    f.clean_changed += s.clean_changed;
+    f.predicted += s.predicted;
+    f.predicted_true += s.predicted_true;
+    neg.push_back(s.original_score);
+    pos.push_back(s.spun_score);
+    if (s.words >= long_words) {
+      ++f.long_docs;
+      neg_long.push_back(s.original_score);
+      pos_long.push_back(s.spun_score);
+    }
+    originals_flagged += s.original_flagged;
+    spun_flagged += s.spun_flagged;
+  }
+  f.auroc = Auroc(neg, pos);
+  f.auroc_long = Auroc(neg_long, pos_long);
+  if (f.docs > 0) {
+    f.originals_flagged = static_cast<double>(originals_flagged) / static_cast<double>(f.docs);
+    f.spun_flagged = static_cast<double>(spun_flagged) / static_cast<double>(f.docs);
+  }
+  return f;
+}
+
+Status MakeDir(const std::string& dir) {
+  if (IsDirectory(dir) || ::mkdir(dir.c_str(), 0755) == 0) return OkStatus();
+  return IoError("cannot create directory " + dir);
+}
+
+// A model whose lexicon's learned source and channel come from `pairs` only.
+Result<std::unique_ptr<Model>> FoldModel(const Model& base, const std::string& model_dir, const LearnedPairs& pairs,
+                                         const RealEvalOptions& options, const std::string& dir) {
+  RETURN_IF_ERROR(MakeDir(dir));
+  DefaultLexiconPaths paths = options.paths;
+  paths.learned = dir + "/learned_pairs.tsv";
+  RETURN_IF_ERROR(pairs.Save(paths.learned, {"learned by unspin eval real for one fold"}));
+  LexiconBuildReport report;
+  RETURN_IF_ERROR(BuildDefaultLexicon(paths, dir + "/lexicon.bin", &report));
+  ASSIGN_OR_RETURN(Lexicon lexicon, Lexicon::Open(dir + "/lexicon.bin"));
+  ASSIGN_OR_RETURN(LanguageModel lm, LanguageModel::Open(model_dir + "/lm.bin"));
+  auto model = std::make_unique<Model>(std::move(lexicon), std::move(lm), WithoutLearned(base.channel()));
+  model->set_channel(LearnedChannel(model->channel(), pairs, model->lexicon(), model->lm()));
+  model->set_learned(std::make_unique<LearnedPairs>(pairs));
+  return model;
+}
+
+std::string PhraseKey(std::string_view text) { return TokenKeys(text); }
+
+struct PhraseStats {
+  bool top1 = false, top5 = false, flagged = false;
+};
+
+PhraseStats ScorePhrase(const PhrasePair& p, Suggester* suggester, Decoder* decoder) {
+  PhraseStats s;
+  std::vector<Suggestion> suggestions;
+  if (suggester->Suggest(p.spun, "", 5, &suggestions).ok()) {
+    const std::string want = PhraseKey(p.original);
+    for (size_t k = 0; k < suggestions.size(); ++k) {
+      if (PhraseKey(suggestions[k].original) != want) continue;
+      s.top1 |= k == 0;
+      s.top5 = true;
+    }
+  }
+  const std::string text = kCarrierBefore + p.spun + kCarrierAfter;
+  const uint64_t begin = std::string_view(kCarrierBefore).size(), end = begin + p.spun.size();
+  DecodeResult r;
+  decoder->Decode(text, &r);
+  for (const RestoredSpan& span : r.spans) s.flagged |= Overlaps(span.begin, span.end, begin, end);
+  return s;
+}
+
+}  // namespace
+
+ChannelParams WithoutLearned(const ChannelParams& channel) {
+  ChannelParams c = channel;
+  c.filter.sources = static_cast<SourceMask>(c.filter.sources & ~MaskOf(Source::kLearned));
+  c.secondary_sources = static_cast<SourceMask>(c.secondary_sources & ~MaskOf(Source::kLearned));
+  c.pair_log_q.clear();
+  c.unseen_pair_log_q = 0;
+  return c;
+}
+
+Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_dir,
+                                   const std::vector<DocumentPair>& input_docs,
+                                   const std::vector<PhrasePair>& phrases, const RealEvalOptions& options) {
+  std::vector<DocumentPair> docs = input_docs;
+  for (DocumentPair& d : docs) {
+    if (d.profile.empty()) d.profile = options.default_profile;
+  }
+  const uint32_t folds = std::max<uint32_t>(options.folds, 1);
+  RealEvalReport report;
+  if (options.folds == 0) {
+    // The model as it is: refuse what it learned from.
+    size_t seen_docs = 0, seen_phrases = 0;
+    if (const LearnedPairs* learned = model.learned()) {
+      for (const DocumentPair& d : docs) seen_docs += learned->LearnedFromUnit("doc", DocumentSplitKey(d));
+      for (const PhrasePair& p : phrases) seen_phrases += learned->LearnedFromUnit("phrase", PhraseSplitKey(p));
+    }
+    if (seen_docs + seen_phrases > 0) {
+      return InvalidInputError("the model learned from " + std::to_string(seen_docs) + " of these documents and " +
+                               std::to_string(seen_phrases) +
+                               " of these phrases; measure on units it did not learn from, or cross-validate "
+                               "with --folds");
+    }
+    report.measured = "every unit given, none of which the model learned from";
+  } else {
+    report.measured = "every unit given, by " + std::to_string(folds) +
+                      "-fold cross-validation: each fold measured by a model that learned only from the others "
+                      "(documents split by their original's text, phrases by their spun side)";
+  }
+
+  std::vector<DocStats> learned_stats(docs.size()), thesaurus_stats(docs.size());
+  std::vector<PhraseStats> learned_phrases(phrases.size()), thesaurus_phrases(phrases.size());
+  std::vector<bool> list_hit(phrases.size(), false);
+  for (uint32_t fold = 0; fold < folds; ++fold) {
+    std::vector<size_t> doc_ids, phrase_ids;
+    std::vector<DocumentPair> train_docs;
+    std::vector<PhrasePair> train_phrases;
+    for (size_t i = 0; i < docs.size(); ++i) {
+      if (options.folds == 0 || FoldOf(DocumentSplitKey(docs[i]), folds) == fold) {
+        doc_ids.push_back(i);
+      } else {
+        train_docs.push_back(docs[i]);
+      }
+    }
+    for (size_t i = 0; i < phrases.size(); ++i) {
+      if (options.folds == 0 || FoldOf(PhraseSplitKey(phrases[i]), folds) == fold) {
+        phrase_ids.push_back(i);
+      } else {
+        train_phrases.push_back(phrases[i]);
+      }
+    }
+    const Model* fold_model = &model;
+    std::unique_ptr<Model> owned;
+    std::unordered_map<std::string, std::string> list;  // the list lookup: spun phrase -> original
+    if (options.folds == 0) {
+      if (const LearnedPairs* learned = model.learned()) {
+        for (const LearnedPair& p : learned->pairs()) {
+          if (p.kind == LearnedKind::kPhrase) list.emplace(p.substitute, p.original);
+        }
+      }
+    } else {
+      Learner learner(model.lexicon());
+      learner.AddDocuments(train_docs, options.default_profile);
+      learner.AddPhrases(train_phrases, options.phrase_profile);
+      if (options.log) {
+        options.log("fold " + std::to_string(fold + 1) + " of " + std::to_string(folds) + ": learned " +
+                    std::to_string(learner.pairs().size()) + " pairs from " + std::to_string(train_docs.size()) +
+                    " documents and " + std::to_string(train_phrases.size()) + " phrases; measuring " +
+                    std::to_string(doc_ids.size()) + " documents and " + std::to_string(phrase_ids.size()) +
+                    " phrases");
+      }
+      ASSIGN_OR_RETURN(owned, FoldModel(model, model_dir, learner.pairs(), options,
+                                        options.work_dir + "/fold-" + std::to_string(fold)));
+      fold_model = owned.get();
+      for (const PhrasePair& p : train_phrases) list.emplace(PhraseKey(p.spun), PhraseKey(p.original));
+    }
+    const ChannelParams learned_channel = fold_model->channel();
+    const ChannelParams thesaurus_channel = WithoutLearned(learned_channel);
+    const int threads = std::max(1, options.threads);
+
+    for (const ChannelParams* channel : {&learned_channel, &thesaurus_channel}) {
+      const bool learned = channel == &learned_channel;
+      std::vector<std::unique_ptr<Decoder>> decoders(static_cast<size_t>(threads));
+      std::vector<std::unique_ptr<Suggester>> suggesters(static_cast<size_t>(threads));
+      ParallelFor(doc_ids.size() + phrase_ids.size(), threads, nullptr, [&](int t, size_t k) {
+        auto& decoder = decoders[static_cast<size_t>(t)];
+        if (!decoder) {
+          decoder = std::make_unique<Decoder>(*fold_model);
+          decoder->set_channel(*channel);
+        }
+        if (k < doc_ids.size()) {
+          const DocumentPair& d = docs[doc_ids[k]];
+          DecodeResult spun, original;
+          decoder->DecodeDocument(d.spun, &spun);
+          decoder->DecodeDocument(d.original, &original);
+          (learned ? learned_stats : thesaurus_stats)[doc_ids[k]] =
+              ScoreDocument(d, spun, original, channel->calibration);
+          return;
+        }
+        auto& suggester = suggesters[static_cast<size_t>(t)];
+        if (!suggester) {
+          suggester = std::make_unique<Suggester>(*fold_model);
+          suggester->set_channel(*channel);
+        }
+        const size_t i = phrase_ids[k - doc_ids.size()];
+        (learned ? learned_phrases : thesaurus_phrases)[i] = ScorePhrase(phrases[i], suggester.get(), decoder.get());
+      });
+    }
+    for (size_t i : phrase_ids) {
+      auto it = list.find(PhraseKey(phrases[i].spun));
+      list_hit[i] = it != list.end() && it->second == PhraseKey(phrases[i].original);
+    }
+  }
+
+  if (!docs.empty()) {
+    std::vector<std::string> spinners = {"all"};
+    for (const DocumentPair& d : docs) {
+      if (std::find(spinners.begin(), spinners.end(), d.profile) == spinners.end()) spinners.push_back(d.profile);
+    }
+    std::sort(spinners.begin() + 1, spinners.end());
+    for (const std::string& s : spinners) {
+      report.docs.push_back(SumUp(kLearnedDecoder, s, learned_stats, options.long_words));
+      report.docs.push_back(SumUp(kThesaurusDecoder, s, thesaurus_stats, options.long_words));
+    }
+  }
+  if (!phrases.empty()) {
+    auto sum = [&](const std::string& method, const std::vector<PhraseStats>& stats) {
+      RealPhraseFigures f;
+      f.method = method;
+      for (const PhraseStats& s : stats) {
+        ++f.phrases;
+        f.top1 += s.top1;
+        f.top5 += s.top5;
+        f.flagged += s.flagged;
+      }
+      return f;
+    };
+    report.phrases.push_back(sum(std::string("suggest, ") + kLearnedDecoder, learned_phrases));
+    report.phrases.push_back(sum(std::string("suggest, ") + kThesaurusDecoder, thesaurus_phrases));
+    RealPhraseFigures lookup;
+    lookup.method = "list lookup (exact match against the phrases learned from)";
+    lookup.phrases = phrases.size();
+    for (bool hit : list_hit) lookup.top1 += hit, lookup.top5 += hit;
+    report.phrases.push_back(lookup);
+  }
+  return report;
+}
+
+nlohmann::json RealEvalReport::ToJson() const {
+  nlohmann::json j;
+  j["measured"] = measured;
+  j["documents"] = nlohmann::json::array();
+  for (const RealDocFigures& f : docs) {
+    j["documents"].push_back({{"decoder", f.decoder},
+                              {"spinner", f.spinner},
+                              {"docs", f.docs},
+                              {"long_docs", f.long_docs},
+                              {"words", f.words},
+                              {"swaps", f.swaps},
+                              {"deletions", f.deletions},
+                              {"restored", f.Restored()},
+                              {"clean_words_changed", f.CleanChanged()},
+                              {"span_precision", f.Precision()},
+                              {"span_recall", f.Recall()},
+                              {"auroc", f.auroc},
+                              {"auroc_long", f.auroc_long},
+                              {"originals_called_spun", f.originals_flagged},
+                              {"spun_called_spun", f.spun_flagged}});
+  }
+  j["phrases"] = nlohmann::json::array();
+  for (const RealPhraseFigures& f : phrases) {
+    auto share = [&](uint64_t n) { return f.phrases ? static_cast<double>(n) / static_cast<double>(f.phrases) : 0; };
+    j["phrases"].push_back({{"method", f.method},
+                            {"phrases", f.phrases},
+                            {"top1", share(f.top1)},
+                            {"top5", share(f.top5)},
+                            {"flagged_in_sentence", share(f.flagged)}});
+  }
+  return j;
+}
+
+std::string RealEvalReport::ToMarkdown() const {
+  std::string md = "Measured: " + measured + ".\n\n";
+  if (!docs.empty()) {
+    md += "| spinner | decoder | docs | swaps | restored % | clean words changed % | span precision % | "
+          "span recall % | AUROC | AUROC, 150+ words (docs) | originals called spun % | spun called spun % |\n";
+    md += "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+    for (const RealDocFigures& f : docs) {
+      md += "| " + f.spinner + " | " + f.decoder + " | " + std::to_string(f.docs) + " | " + std::to_string(f.swaps) +
+            " | " + Percent(f.Restored()) + " | " + Percent(f.CleanChanged()) + " | " + Percent(f.Precision()) +
+            " | " + Percent(f.Recall()) + " | " + Fixed(f.auroc, 3) + " | " + Fixed(f.auroc_long, 3) + " (" +
+            std::to_string(f.long_docs) + ") | " + Percent(f.originals_flagged) + " | " + Percent(f.spun_flagged) +
+            " |\n";
+    }
+    md += "\n";
+  }
+  if (!phrases.empty()) {
+    md += "| phrases | method | top-1 % | top-5 % | flagged in a clean sentence % |\n";
+    md += "| ---: | --- | ---: | ---: | ---: |\n";
+    for (const RealPhraseFigures& f : phrases) {
+      auto share = [&](uint64_t n) { return f.phrases ? static_cast<double>(n) / static_cast<double>(f.phrases) : 0; };
+      const bool lookup = f.method.starts_with("list");
+      md += "| " + std::to_string(f.phrases) + " | " + f.method + " | " + Percent(share(f.top1)) + " | " +
+            Percent(share(f.top5)) + " | " + (lookup ? std::string("-") : Percent(share(f.flagged))) + " |\n";
+    }
+  }
+  return md;
+}
+
+}  // namespace unspin

@@ -1,0 +1,95 @@
+// `unspin eval real`: quality measured on what real spinners wrote, never
+// on what the model learned from.
+//
+// Two kinds of data:
+//  * aligned document pairs (an original and its spun copy): the key is the
+//    word alignment (AlignedSwaps); each differing run is a swap and every
+//    other word is clean;
+//  * phrase pairs (a tortured phrase and the phrase it stands for).
+//
+// By default the units are cross-validated: split into folds by the hash
+// of their split key (decoder/learn.h), and each fold is measured with a
+// model whose learned pairs come only from the other folds (its lexicon
+// rebuilt with them). Every unit is measured once, by a model that never
+// saw it. With folds = 0 the model is measured as it is, and units it
+// learned from are refused.
+//
+// Baselines in the same run: the decoder with learned pairs switched off
+// (the thesaurus-only channel), and for phrases the list lookup that the
+// Problematic Paper Screener and its re-implementations use (an exact match
+// against the list learned from).
+#ifndef UNSPIN_EVAL_REAL_EVAL_H_
+#define UNSPIN_EVAL_REAL_EVAL_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "decoder/decoder.h"
+#include "io/real_data.h"
+#include "lexicon/lexicon_builder.h"
+
+namespace unspin {
+
+struct RealEvalOptions {
+  uint32_t folds = 5;  // 0: the model as it is
+  int threads = 1;
+  // For the folds' models: the lexicon's sources (paths.learned is set per
+  // fold) and a directory for their files.
+  DefaultLexiconPaths paths;
+  std::string work_dir;
+  // What a document pair without a "spinner" is labelled.
+  std::string default_profile = "unknown";
+  std::string phrase_profile = "tortured-phrases";
+  // Documents of at least this many words make the "long" AUROC.
+  uint64_t long_words = 150;
+  std::function<void(const std::string&)> log;
+};
+
+// Document figures of one decoder on one group of spinners.
+struct RealDocFigures {
+  std::string decoder, spinner;
+  uint64_t docs = 0, long_docs = 0, words = 0;
+  uint64_t swaps = 0, detected = 0, restored = 0, deletions = 0;
+  uint64_t clean_words = 0, clean_changed = 0;
+  uint64_t predicted = 0, predicted_true = 0;
+  double auroc = 0, auroc_long = 0;
+  double originals_flagged = 0, spun_flagged = 0;
+  double Restored() const { return swaps ? static_cast<double>(restored) / static_cast<double>(swaps) : 0; }
+  double CleanChanged() const {
+    return clean_words ? static_cast<double>(clean_changed) / static_cast<double>(clean_words) : 0;
+  }
+  double Precision() const {
+    return predicted ? static_cast<double>(predicted_true) / static_cast<double>(predicted) : 0;
+  }
+  double Recall() const { return swaps ? static_cast<double>(detected) / static_cast<double>(swaps) : 0; }
+};
+
+struct RealPhraseFigures {
+  std::string method;
+  uint64_t phrases = 0, top1 = 0, top5 = 0, flagged = 0;
+};
+
+struct RealEvalReport {
+  std::string measured;  // which part was measured, in words
+  std::vector<RealDocFigures> docs;
+  std::vector<RealPhraseFigures> phrases;
+  nlohmann::json ToJson() const;
+  std::string ToMarkdown() const;
+};
+
+// `model_dir`'s LM and channel serve every fold. Errors: kInvalidInput
+// (with folds = 0: units the model learned from), and the lexicon build's.
+Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_dir,
+                                   const std::vector<DocumentPair>& docs, const std::vector<PhrasePair>& phrases,
+                                   const RealEvalOptions& options);
+
+// The channel with learned pairs switched off: the thesaurus-only channel.
+ChannelParams WithoutLearned(const ChannelParams& channel);
+
+}  // namespace unspin
+
+#endif  // UNSPIN_EVAL_REAL_EVAL_H_
