@@ -53,8 +53,13 @@ Status MakeDirs(const std::string& dir) {
 
 int RunBuild(const BuildOptions& options) {
   BuildOptions opt = options;
-  opt.paths.learned = opt.learned == "none" ? "" : opt.learned.empty() ? opt.paths.data_dir + "/learned_pairs.tsv"
-                                                                       : opt.learned;
+  // The data directory's table is used when there is one (a damaged one is
+  // an error); --learned names another, or none.
+  const std::string data_table = opt.paths.data_dir + "/learned_pairs.tsv";
+  opt.paths.learned = opt.learned == "none" ? ""
+                      : !opt.learned.empty() ? opt.learned
+                      : FileExists(data_table) ? data_table
+                                               : "";
   std::string dir = ResolveModelDir(opt.out);
   if (Status s = MakeDirs(dir); !s.ok()) return Fail(s, kExitFailure);
   auto start = std::chrono::steady_clock::now();
@@ -260,7 +265,7 @@ void AddModelCommands(CLI::App* app, Runner* run) {
   b->add_option("--data", build->paths.data_dir, "unspin's data tables")->capture_default_str();
   b->add_option("--channel", build->channel, "channel parameters (default: channel.json of --data)");
   b->add_option("--learned", build->learned,
-                "learned pair table (default: learned_pairs.tsv of --data; none: build without learned pairs)");
+                "learned pair table (default: learned_pairs.tsv of --data, if there is one; none: build without learned pairs)");
   b->add_option("--cmu-lm", build->cmu_lm, "CMU US-English language model (pocketsphinx-en-us)")
       ->capture_default_str();
   b->add_option("--threads", build->threads, "threads for compiling the candidate table (default: one per core)");

@@ -33,7 +33,7 @@ uint64_t CandidateFingerprint(const ChannelParams& channel) {
   nlohmann::json j = channel.ToJson();
   for (const char* unrelated : {"swap_rate", "rate_iterations", "rate_prior_words", "digit_log_penalty",
                                 "flag_threshold", "spun_threshold", "beam", "beam_delta", "scored_candidates",
-                                "prefilter_delta", "max_span_tokens", "calibration", "span_model", "adapted_on"}) {
+                                "prefilter_delta", "max_span_tokens", "calibration", "span_model", "adapted_on", "keep_log"}) {
     j.erase(unrelated);
   }
   return StringHash(j.dump());

@@ -78,6 +78,8 @@ double SpanModel::Probability(const SpanFeatures& f) const {
 nlohmann::json ChannelParams::ToJson() const {
   nlohmann::json pairs = nlohmann::json::object();
   for (const auto& [key, value] : pair_log_q) pairs[key] = value;
+  nlohmann::json keeps = nlohmann::json::object();
+  for (const auto& [key, value] : keep_log) keeps[key] = value;
   return {{"format", kFormat},
           {"version", kVersion},
           {"swap_rate", swap_rate},
@@ -107,7 +109,8 @@ nlohmann::json ChannelParams::ToJson() const {
           {"span_model", {{"weights", span_model.weights}, {"fitted_on", span_model.fitted_on}}},
           {"adapted_on", adapted_on},
           {"unseen_pair_log_q", unseen_pair_log_q},
-          {"pair_log_q", pairs}};
+          {"pair_log_q", pairs},
+          {"keep_log", keeps}};
 }
 
 Result<ChannelParams> ChannelParams::FromJson(const nlohmann::json& j) {
@@ -162,6 +165,14 @@ Result<ChannelParams> ChannelParams::FromJson(const nlohmann::json& j) {
     p.adapted_on = j.at("adapted_on").get<std::string>();
     p.unseen_pair_log_q = j.at("unseen_pair_log_q").get<float>();
     for (const auto& [key, value] : j.at("pair_log_q").items()) p.pair_log_q[key] = value.get<float>();
+    // Optional: channels written before learned swap rates have none.
+    if (j.contains("keep_log")) {
+      for (const auto& [key, value] : j.at("keep_log").items()) {
+        const float v = value.get<float>();
+        if (!(v <= 0)) return DataLossError("channel file: keep_log values must be <= 0");
+        p.keep_log[key] = v;
+      }
+    }
   } catch (const nlohmann::json::exception& e) {
     return DataLossError(std::string("channel file: ") + e.what());
   }

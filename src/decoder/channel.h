@@ -113,6 +113,10 @@ struct ChannelParams {
   // unadapted channel.
   std::unordered_map<std::string, float> pair_log_q;
   float unseen_pair_log_q = 0;
+  // ln P(kept | original = word) for words whose swap rate was learned
+  // (LearnedChannel), keyed by the lower-case word as written; every other
+  // word with substitutes is kept with probability 1 - swap_rate.
+  std::unordered_map<std::string, float> keep_log;
   std::string adapted_on;  // empty unless learnt by `unspin adapt`
 
   nlohmann::json ToJson() const;

@@ -296,7 +296,11 @@ struct Decoder::Impl {
                          tok.begin == words.back().end + 1 && text[words.back().end] == ' ' &&
                          words.back().suffix == 0;
       previous_word_token = static_cast<int>(t);
-      w.keep = w.swappable && Eligible(lex.Find(w.lower)) ? static_cast<float>(log_keep) : 0.0f;
+      w.keep = 0.0f;
+      if (w.swappable && Eligible(lex.Find(w.lower))) {
+        auto learned = channel.keep_log.find(w.lower);
+        w.keep = static_cast<float>(learned == channel.keep_log.end() ? log_keep : learned->second);
+      }
       words.push_back(std::move(w));
     }
   }

@@ -125,6 +125,19 @@ Learner::WordPair Learner::Lemmas(const std::string& original, const std::string
   return {original, substitute};
 }
 
+bool Learner::IsStopword(const std::string& lower_word) const {
+  const uint32_t id = lexicon_.Find(lower_word);
+  return id != Lexicon::kNone && lexicon_.IsStopword(id);
+}
+
+std::string Learner::RateKey(const std::string& lower_word) const {
+  const uint32_t id = lexicon_.Find(lower_word);
+  if (id == Lexicon::kNone) return lower_word;
+  std::vector<Lexicon::Analysis> analyses;
+  lexicon_.Analyses(id, &analyses);
+  return analyses.empty() ? lower_word : std::string(lexicon_.Key(analyses.front().lemma));
+}
+
 bool Learner::Linked(const std::string& a, const std::string& b) const {
   const uint32_t ia = lexicon_.Find(a), ib = lexicon_.Find(b);
   if (ia == Lexicon::kNone || ib == Lexicon::kNone) return false;
@@ -161,6 +174,36 @@ bool Learner::AddPair(const std::string& profile, const std::string& original, c
   return true;
 }
 
+void Learner::CountRates(const DocumentPair& doc, const std::vector<DocumentSwap>& swaps,
+                         const std::string& profile) {
+  std::vector<Token> tokens;
+  Tokenize(doc.original, &tokens);
+  std::map<std::string, std::pair<uint32_t, uint32_t>> counts;  // key -> (seen, swapped)
+  size_t next = 0;  // the first swap that does not end before the token
+  for (const Token& t : tokens) {
+    if (t.kind != TokenKind::kWord) continue;
+    while (next < swaps.size() && swaps[next].original_end <= t.begin) ++next;
+    const DocumentSwap* in = next < swaps.size() && swaps[next].original_begin <= t.begin &&
+                                     t.end <= swaps[next].original_end && swaps[next].kind != DocumentSwap::kInsertion
+                                 ? &swaps[next]
+                                 : nullptr;
+    if (in != nullptr && in->kind == DocumentSwap::kDeletion) continue;  // dropped, not met
+    const std::string word = PhraseKey(t.Text(doc.original));
+    if (word.empty()) continue;
+    auto& c = counts[RateKey(word)];
+    ++c.first;
+    // A word of a swapped run that the spun side also has was kept there.
+    if (in != nullptr) {
+      bool kept = false;
+      for (const std::string& w : Split(PhraseKey(in->spun).empty() ? ToLower(in->spun) : PhraseKey(in->spun), ' ')) {
+        kept |= w == word;
+      }
+      c.second += !kept;
+    }
+  }
+  for (const auto& [word, c] : counts) pairs_.AddRate(profile, word, c.first, c.second);
+}
+
 void Learner::AddDocuments(const std::vector<DocumentPair>& docs, const std::string& default_profile) {
   // Pass 1: every swap, and the one-word swaps, which make word-by-word
   // splits of longer runs plausible.
@@ -177,6 +220,7 @@ void Learner::AddDocuments(const std::vector<DocumentPair>& docs, const std::str
     const std::string& profile = docs[d].profile.empty() ? default_profile : docs[d].profile;
     ++report_.documents;
     pairs_.AddFrom({"doc", DocumentSplitKey(docs[d]), docs[d].label});
+    CountRates(docs[d], swaps[d], profile);
     for (const DocumentSwap& s : swaps[d]) {
       if (s.kind == DocumentSwap::kInsertion) {
         ++report_.insertions;
@@ -189,12 +233,21 @@ void Learner::AddDocuments(const std::vector<DocumentPair>& docs, const std::str
       ++report_.swaps;
       if (s.punctuation) continue;
       const std::vector<std::string> o = Split(s.original, ' '), v = Split(s.spun, ' ');
-      // Word by word, when every differing word pair is plausible on its own.
+      // Word by word, when every differing word pair is plausible on its
+      // own, or when none of them involves a function word: adjacent swaps
+      // of content words ("price started" / "worth began") are one run to
+      // the aligner, while function-word phrases ("as well as" / "in
+      // addition to") are rewritten whole.
       bool split = o.size() == v.size() && o.size() > 1;
+      bool all_plausible = true, function_word = false;
       for (size_t k = 0; split && k < o.size(); ++k) {
         const std::string a = PhraseKey(o[k]), b = PhraseKey(v[k]);
-        split = !a.empty() && !b.empty() && (a == b || Plausible(a, b));
+        split = !a.empty() && !b.empty();
+        if (!split || a == b) continue;
+        all_plausible &= Plausible(a, b);
+        function_word |= IsStopword(a) || IsStopword(b);
       }
+      split = split && (all_plausible || !function_word);
       if (split) {
         for (size_t k = 0; k < o.size(); ++k) {
           if (PhraseKey(o[k]) == PhraseKey(v[k])) continue;
@@ -225,6 +278,9 @@ void Learner::AddPhrases(const std::vector<PhrasePair>& phrases, const std::stri
       for (size_t k = 0; k < ot.size(); ++k) {
         const std::string a(ot[k].Text(o)), b(vt[k].Text(v));
         if (a == b || !IsWordOrNumber(ot[k]) || !IsWordOrNumber(vt[k])) continue;
+        // Tortured phrases swap content words; a function word that differs
+        // ("of" / "for") is a variant of the phrase, not the tool's swap.
+        if (IsStopword(a) || IsStopword(b)) continue;
         if (AddPair(profile, a, b, LearnedKind::kWord)) {
           ++report_.word_pairs;
           learned = true;
@@ -235,37 +291,68 @@ void Learner::AddPhrases(const std::vector<PhrasePair>& phrases, const std::stri
   }
 }
 
+namespace {
+
+// Every form of `phrase` the lexicon knows (itself first), lower case.
+std::set<std::string> Forms(const Lexicon& lexicon, const std::string& phrase) {
+  std::set<std::string> forms = {phrase};
+  if (const uint32_t id = lexicon.Find(phrase); id != Lexicon::kNone) {
+    for (int tag = 1; tag < kInflectionCount; ++tag) {
+      std::string form = InflectPhrase(lexicon, id, static_cast<Inflection>(tag));
+      if (!form.empty()) forms.insert(ToLower(form));
+    }
+  }
+  return forms;
+}
+
+}  // namespace
+
 ChannelParams LearnedChannel(const ChannelParams& base, const LearnedPairs& pairs, const Lexicon& lexicon,
                              const LanguageModel& lm, double smoothing) {
+  // Pseudo-words of the global rate behind each learned swap rate.
+  constexpr double kRatePrior = 2.0;
   ChannelParams channel = base;
   channel.filter.sources = static_cast<SourceMask>(channel.filter.sources | MaskOf(Source::kLearned));
   channel.secondary_sources = static_cast<SourceMask>(channel.secondary_sources & ~MaskOf(Source::kLearned));
   channel.pair_log_q.clear();
+  channel.keep_log.clear();
   channel.unseen_pair_log_q = 0;
   std::map<std::string, std::map<std::string, double>> counts;  // original -> substitute -> count
   for (const LearnedPair& p : pairs.pairs()) counts[p.original][p.substitute] += p.count;
+  std::set<std::string> originals;
+  for (const auto& [u, subs] : counts) originals.insert(u);
+  for (const LearnedRate& r : pairs.rates()) originals.insert(r.word);
   CandidateBuilder builder(lexicon, lm, channel);
-  for (const auto& [original, subs] : counts) {
+  const double rho = channel.swap_rate;
+  for (const std::string& original : originals) {
     const uint32_t u = lexicon.Find(original);
     if (u == Lexicon::kNone) continue;  // not compiled into this lexicon
+    // The spinner's own rate for this word, where it was seen: q is scaled
+    // by rho(u) / rho, since the lattice prices every swap with rho.
+    double rate_shift = 0;
+    if (const auto [seen, swapped] = pairs.Rate(original); seen > 0) {
+      const double rho_u = std::clamp((swapped + kRatePrior * rho) / (seen + kRatePrior), 1e-3, 0.99);
+      rate_shift = std::log(rho_u / rho);
+      const float keep = static_cast<float>(std::log1p(-rho_u));
+      for (const std::string& form : Forms(lexicon, original)) channel.keep_log[form] = keep;
+    }
+    auto it = counts.find(original);
+    if (it == counts.end()) {
+      if (rate_shift != 0) channel.pair_log_q[original + "\t*"] = static_cast<float>(rate_shift);
+      continue;
+    }
     double c_u = 0;
-    for (const auto& [v, c] : subs) c_u += c;
+    for (const auto& [v, c] : it->second) c_u += c;
     const double q0 = std::exp(builder.DefaultLogQ(u));
-    for (const auto& [v, c] : subs) {
-      const float log_q = static_cast<float>(std::log((c + smoothing * q0) / (c_u + smoothing)));
-      std::set<std::string> forms = {v};
-      if (const uint32_t id = lexicon.Find(v); id != Lexicon::kNone) {
-        for (int tag = 1; tag < kInflectionCount; ++tag) {
-          std::string form = InflectPhrase(lexicon, id, static_cast<Inflection>(tag));
-          if (!form.empty()) forms.insert(ToLower(form));
-        }
-      }
-      for (const std::string& form : forms) {
+    for (const auto& [v, c] : it->second) {
+      const float log_q = static_cast<float>(std::log((c + smoothing * q0) / (c_u + smoothing)) + rate_shift);
+      for (const std::string& form : Forms(lexicon, v)) {
         float& entry = channel.pair_log_q.try_emplace(original + '\t' + form, log_q).first->second;
         entry = std::max(entry, log_q);
       }
     }
-    channel.pair_log_q[original + "\t*"] = static_cast<float>(std::log(smoothing / (c_u + smoothing)));
+    channel.pair_log_q[original + "\t*"] =
+        static_cast<float>(std::log(smoothing / (c_u + smoothing)) + rate_shift);
   }
   return channel;
 }

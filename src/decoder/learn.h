@@ -92,10 +92,15 @@ class Learner {
   // Lemma keys of a word pair, or the pair as given when the two words
   // share no inflection.
   WordPair Lemmas(const std::string& original, const std::string& substitute) const;
+  bool IsStopword(const std::string& lower_word) const;
+  // The key a word's swap rate is counted under: its first lemma, or itself.
+  std::string RateKey(const std::string& lower_word) const;
   // Whether a thesaurus links the two words (either way, as lemmas too),
   // or the spinner was seen making the swap alone.
   bool Plausible(const std::string& original, const std::string& substitute) const;
   bool Linked(const std::string& a, const std::string& b) const;
+  // Counts how often each word of the original was met and swapped.
+  void CountRates(const DocumentPair& doc, const std::vector<DocumentSwap>& swaps, const std::string& profile);
   // False if either side is no phrase of 1..4 words, or both are the same.
   bool AddPair(const std::string& profile, const std::string& original, const std::string& substitute,
                LearnedKind kind);

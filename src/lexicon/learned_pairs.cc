@@ -39,6 +39,10 @@ std::string DataLine(const LearnedPair& p) {
          LearnedKindName(p.kind);
 }
 
+std::string RateLine(const LearnedRate& r) {
+  return "rate\t" + r.profile + '\t' + r.word + '\t' + std::to_string(r.seen) + '\t' + std::to_string(r.swapped);
+}
+
 std::string FromLine(const LearnedFrom& f) { return "from\t" + f.unit + '\t' + Hex64(f.key_hash) + '\t' + f.label; }
 
 std::string FromKey(std::string_view unit, uint64_t hash) { return std::string(unit) + '\t' + Hex64(hash); }
@@ -87,6 +91,31 @@ void LearnedPairs::Add(const std::string& profile, const std::string& original, 
   totals_[TotalKey(original, substitute)] += count;
 }
 
+void LearnedPairs::AddRate(const std::string& profile, const std::string& word, uint32_t seen, uint32_t swapped) {
+  if (seen == 0) return;
+  LearnedRate& r = rates_[profile + '\t' + word];
+  if (r.seen == 0) r = LearnedRate{profile, word, 0, 0};
+  r.seen += seen;
+  r.swapped += swapped;
+  auto& total = rate_totals_[word];
+  total.first += seen;
+  total.second += swapped;
+}
+
+std::vector<LearnedRate> LearnedPairs::rates() const {
+  std::vector<LearnedRate> sorted;
+  sorted.reserve(rates_.size());
+  for (const auto& [key, r] : rates_) sorted.push_back(r);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const LearnedRate& a, const LearnedRate& b) { return std::tie(a.profile, a.word) < std::tie(b.profile, b.word); });
+  return sorted;
+}
+
+std::pair<uint32_t, uint32_t> LearnedPairs::Rate(std::string_view word) const {
+  auto it = rate_totals_.find(std::string(word));
+  return it == rate_totals_.end() ? std::pair<uint32_t, uint32_t>{0, 0} : it->second;
+}
+
 void LearnedPairs::AddFrom(LearnedFrom from) {
   for (char& c : from.label) {
     if (c == '\t' || c == '\n' || c == '\r') c = ' ';
@@ -104,6 +133,7 @@ bool LearnedPairs::LearnedFromUnit(std::string_view unit, uint64_t key_hash) con
 
 void LearnedPairs::Merge(const LearnedPairs& other) {
   for (const auto& [key, p] : other.entries_) Add(p.profile, p.original, p.substitute, p.count, p.kind);
+  for (const auto& [key, r] : other.rates_) AddRate(r.profile, r.word, r.seen, r.swapped);
   for (const LearnedFrom& f : other.from_) AddFrom(f);
 }
 
@@ -112,6 +142,11 @@ LearnedPairs LearnedPairs::Select(const std::vector<std::string>& profiles) cons
   for (const auto& [key, p] : entries_) {
     if (std::find(profiles.begin(), profiles.end(), p.profile) != profiles.end()) {
       out.Add(p.profile, p.original, p.substitute, p.count, p.kind);
+    }
+  }
+  for (const auto& [key, r] : rates_) {
+    if (std::find(profiles.begin(), profiles.end(), r.profile) != profiles.end()) {
+      out.AddRate(r.profile, r.word, r.seen, r.swapped);
     }
   }
   for (const LearnedFrom& f : from_) out.AddFrom(f);
@@ -144,6 +179,7 @@ namespace {
 std::string DataLines(const LearnedPairs& table) {
   std::string data;
   for (const LearnedPair& p : table.pairs()) data += DataLine(p) + '\n';
+  for (const LearnedRate& r : table.rates()) data += RateLine(r) + '\n';
   for (const LearnedFrom& f : table.from()) data += FromLine(f) + '\n';
   return data;
 }
@@ -161,6 +197,7 @@ std::string LearnedPairs::Serialize(const std::vector<std::string>& comments) co
     for (const std::string& line : Split(c, '\n')) out += "# " + line + '\n';
   }
   out += "# pair<TAB>profile<TAB>original<TAB>substitute<TAB>count<TAB>kind\n";
+  out += "# rate<TAB>profile<TAB>word<TAB>seen<TAB>swapped\n";
   out += "# from<TAB>doc|phrase<TAB>split key hash<TAB>label\n";
   out += DataLines(*this);
   return out;
@@ -214,7 +251,23 @@ Result<LearnedPairs> LearnedPairs::Parse(std::string_view text, const std::strin
       table.AddFrom({f[1], std::strtoull(f[2].c_str(), nullptr, 16), f[3]});
       continue;
     }
-    if (f[0] != "pair") return bad(line_no, "a line starts with \"pair\" or \"from\", not \"" + f[0] + "\"");
+    if (f[0] == "rate") {
+      uint32_t times_seen = 0, swapped = 0;
+      auto number = [](const std::string& t, uint32_t* v) {
+        auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), *v);
+        return ec == std::errc() && end == t.data() + t.size();
+      };
+      if (f.size() != 5 || !IsProfileName(f[1]) || !IsNormalKey(f[2]) || !number(f[3], &times_seen) ||
+          !number(f[4], &swapped) || times_seen == 0 || swapped > times_seen) {
+        return bad(line_no, "expected rate<TAB>profile<TAB>word<TAB>seen (1 or more)<TAB>swapped (at most seen)");
+      }
+      if (table.rates_.contains(f[1] + '\t' + f[2])) return bad(line_no, "a second rate line for " + f[1] + " " + f[2]);
+      table.AddRate(f[1], f[2], times_seen, swapped);
+      continue;
+    }
+    if (f[0] != "pair") {
+      return bad(line_no, "a line starts with \"pair\", \"rate\" or \"from\", not \"" + f[0] + "\"");
+    }
     f.erase(f.begin());
     if (f.size() != 5) {
       return bad(line_no, "expected pair<TAB>profile<TAB>original<TAB>substitute<TAB>count<TAB>kind, got " +

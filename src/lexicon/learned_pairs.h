@@ -12,7 +12,13 @@
 //   #checksum<TAB>XXH3-64 of the data lines, 16 hex digits
 //   # free comments (what it was learned from, the command)
 //   pair<TAB>profile<TAB>original<TAB>substitute<TAB>count<TAB>kind
+//   rate<TAB>profile<TAB>word<TAB>seen<TAB>swapped
 //   from<TAB>doc|phrase<TAB>key hash<TAB>label (a URL or an id)
+//
+// A `rate` line says how often a word (a lemma key) stood in the originals
+// of aligned documents and how often the spinner swapped it there: a real
+// spinner swaps the words of its dictionary nearly always and the others
+// never, which a global swap rate cannot say.
 //
 // The `from` lines name every document and phrase learned from, by the
 // hash of the key that evaluation splits on (LearnedFromKey), so that
@@ -30,6 +36,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "util/status.h"
@@ -52,6 +59,13 @@ struct LearnedPair {
   std::string substitute;  // lemma phrase, as a lexicon key
   uint32_t count = 0;
   LearnedKind kind = LearnedKind::kSwap;
+};
+
+// How often a spinner met and swapped one word.
+struct LearnedRate {
+  std::string profile;
+  std::string word;  // lemma key
+  uint32_t seen = 0, swapped = 0;  // swapped <= seen
 };
 
 // One document or phrase a table was learned from.
@@ -86,6 +100,13 @@ class LearnedPairs {
   // Preconditions: original != substitute, both normalised keys.
   void Add(const std::string& profile, const std::string& original, const std::string& substitute,
            uint32_t count, LearnedKind kind);
+  // Adds to the counts of (profile, word). Precondition: swapped <= seen.
+  void AddRate(const std::string& profile, const std::string& word, uint32_t seen, uint32_t swapped);
+  // Sorted by (profile, word).
+  std::vector<LearnedRate> rates() const;
+  // The counts of `word` summed over profiles; {0, 0} if never seen.
+  std::pair<uint32_t, uint32_t> Rate(std::string_view word) const;
+
   // Records a unit learned from (once per unit and hash).
   void AddFrom(LearnedFrom from);
   const std::vector<LearnedFrom>& from() const { return from_; }
@@ -105,12 +126,14 @@ class LearnedPairs {
   uint32_t Count(std::string_view original, std::string_view substitute) const;
   // Distinct profiles, sorted.
   std::vector<std::string> Profiles() const;
-  // XXH3-64 of the data lines (pairs, then units) as Serialize writes them.
+  // XXH3-64 of the data lines (pairs, rates, then units) as Serialize writes them.
   uint64_t Checksum() const;
 
  private:
   // Keyed "profile\toriginal\tsubstitute\tkind".
   std::unordered_map<std::string, LearnedPair> entries_;
+  std::unordered_map<std::string, LearnedRate> rates_;  // keyed "profile\tword"
+  std::unordered_map<std::string, std::pair<uint32_t, uint32_t>> rate_totals_;  // by word
   std::vector<LearnedFrom> from_;                  // sorted by (unit, hash)
   std::unordered_set<std::string> from_keys_;     // "unit\thash"
   std::unordered_map<std::string, uint32_t> totals_;  // "original\tsubstitute"
