@@ -115,11 +115,23 @@ TEST(Channel, ChecksumRefusesChangedValues) {
 
 TEST(Channel, CalibrationIsMonotone) {
   Calibration c;
-  EXPECT_LT(c.Probability(0.0, 0.0, 200), c.Probability(0.1, 0.0, 200));
-  EXPECT_LT(c.Probability(0.1, 0.0, 200), c.Probability(0.1, 0.05, 200));
-  const double p = c.Probability(0.05, 0.02, 200);
+  EXPECT_LT(c.Probability(0.0, 0.0, 200, 0), c.Probability(0.1, 0.0, 200, 0));
+  EXPECT_LT(c.Probability(0.1, 0.0, 200, 0), c.Probability(0.1, 0.05, 200, 0));
+  const double p = c.Probability(0.05, 0.02, 200, 0);
   EXPECT_GT(p, 0.0);
   EXPECT_LT(p, 1.0);
+  // The likelihood ratio counts only where a calibration gives it weight.
+  EXPECT_EQ(c.Probability(0.05, 0.02, 200, -1.0), p);
+  c.ratio = 2.0;
+  EXPECT_LT(c.Probability(0.05, 0.02, 200, -1.0), c.Probability(0.05, 0.02, 200, 0.5));
+}
+
+TEST(Channel, ReadsCalibrationsWithoutRatio) {
+  nlohmann::json j = ChannelParams().ToJson();
+  j["calibration"].erase("ratio");
+  auto p = ChannelParams::FromJson(j);
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p->calibration.ratio, 0.0);
 }
 
 }  // namespace

@@ -60,13 +60,15 @@ Result<LexiconFilter> FilterFromJson(const nlohmann::json& j) {
 
 }  // namespace
 
-double Calibration::LogOdds(double gain_per_word, double spans_per_word, uint64_t words) const {
+double Calibration::LogOdds(double gain_per_word, double spans_per_word, uint64_t words,
+                            double ratio_per_word) const {
   return bias + gain * gain_per_word + density * spans_per_word +
-         length * std::log(static_cast<double>(std::max<uint64_t>(words, 1)));
+         length * std::log(static_cast<double>(std::max<uint64_t>(words, 1))) + ratio * ratio_per_word;
 }
 
-double Calibration::Probability(double gain_per_word, double spans_per_word, uint64_t words) const {
-  return 1.0 / (1.0 + std::exp(-LogOdds(gain_per_word, spans_per_word, words)));
+double Calibration::Probability(double gain_per_word, double spans_per_word, uint64_t words,
+                                double ratio_per_word) const {
+  return 1.0 / (1.0 + std::exp(-LogOdds(gain_per_word, spans_per_word, words, ratio_per_word)));
 }
 
 double SpanModel::Probability(const SpanFeatures& f) const {
@@ -105,6 +107,7 @@ nlohmann::json ChannelParams::ToJson() const {
             {"gain", calibration.gain},
             {"density", calibration.density},
             {"length", calibration.length},
+            {"ratio", calibration.ratio},
             {"fitted_on", calibration.fitted_on}}},
           {"span_model", {{"weights", span_model.weights}, {"fitted_on", span_model.fitted_on}}},
           {"adapted_on", adapted_on},
@@ -153,6 +156,7 @@ Result<ChannelParams> ChannelParams::FromJson(const nlohmann::json& j) {
     p.calibration.gain = c.at("gain").get<double>();
     p.calibration.density = c.at("density").get<double>();
     p.calibration.length = c.at("length").get<double>();
+    if (c.contains("ratio")) p.calibration.ratio = c.at("ratio").get<double>();  // absent before version 0.2
     p.calibration.fitted_on = c.at("fitted_on").get<std::string>();
     const auto& sm = j.at("span_model");
     const auto& weights = sm.at("weights");

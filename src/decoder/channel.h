@@ -27,19 +27,25 @@
 namespace unspin {
 
 // Logistic calibration of the document score:
-// P(spun) = 1 / (1 + exp(-(bias + gain * g + density * d + length * ln(words))))
-// where g is the decoder's log-likelihood gain per word (natural log) and d
-// the expected number of swapped spans (the span model's probabilities,
-// summed) per word.
+// P(spun) = 1 / (1 + exp(-(bias + gain * g + density * d + length * ln(words)
+//                          + ratio * r)))
+// where g is the decoder's log-likelihood gain per word (natural log) over
+// the path that keeps every word, d the expected number of swapped spans
+// (the span model's probabilities, summed) per word, and r the log
+// likelihood ratio per word of the best spun explanation against the text
+// as written, unspun (the language model alone): unlike g it counts what
+// keeping the words costs a spinner that would have swapped them (a learned
+// channel's keep_log). Calibrations fitted on synthetic spins leave ratio 0.
 struct Calibration {
   double bias = -4.0;
   double gain = 40.0;
   double density = 20.0;
   double length = 0.0;
+  double ratio = 0.0;
   std::string fitted_on;  // what data the weights were fitted on
   // The linear part, z; Probability is its logistic. Rankings use z.
-  double LogOdds(double gain_per_word, double spans_per_word, uint64_t words) const;
-  double Probability(double gain_per_word, double spans_per_word, uint64_t words) const;
+  double LogOdds(double gain_per_word, double spans_per_word, uint64_t words, double ratio_per_word) const;
+  double Probability(double gain_per_word, double spans_per_word, uint64_t words, double ratio_per_word) const;
 };
 
 // Which candidate spans are swaps: a logistic model over what the lattice

@@ -815,7 +815,8 @@ void Decoder::Decode(std::string_view text, DecodeResult* out, std::vector<SwapE
     out->span_mass += p;
   }
   if (d.keep_candidates) out->candidate_spans = out->spans;
-  out->probability = d.channel.calibration.Probability(out->GainPerWord(), out->SpansPerWord(), out->words);
+  out->probability =
+      d.channel.calibration.Probability(out->GainPerWord(), out->SpansPerWord(), out->words, out->RatioPerWord());
   out->spun = out->probability >= d.channel.spun_threshold;
   // A span's confidence is P(swapped | spun) * P(spun): swaps the lattice
   // finds in a document that reads as clean are the language model's
@@ -897,7 +898,8 @@ void AddDocumentFigures(const DecodeResult& part, const ChannelParams& channel, 
   total->plain_log_likelihood += part.plain_log_likelihood;
   total->lm_log_likelihood += part.lm_log_likelihood;
   total->expected_swaps += part.expected_swaps;
-  total->probability = channel.calibration.Probability(total->GainPerWord(), total->SpansPerWord(), total->words);
+  total->probability = channel.calibration.Probability(total->GainPerWord(), total->SpansPerWord(), total->words,
+                                                      total->RatioPerWord());
   total->spun = total->probability >= channel.spun_threshold;
 }
 

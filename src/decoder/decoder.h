@@ -107,6 +107,12 @@ struct DecodeResult {
     return words == 0 ? 0 : std::max(0.0, best_log_likelihood - plain_log_likelihood) / words;
   }
   double SpansPerWord() const { return words == 0 ? 0 : span_mass / static_cast<double>(words); }
+  // ln P(best spun explanation) - ln P_LM(text as written), per word.
+  double RatioPerWord() const {
+    return words == 0 ? 0 : (best_log_likelihood - lm_log_likelihood) / static_cast<double>(words);
+  }
+  // The calibrated document score's linear part.
+  double LogOdds(const Calibration& c) const { return c.LogOdds(GainPerWord(), SpansPerWord(), words, RatioPerWord()); }
 };
 
 // Evidence of a channel's use, for EM: each candidate swap with its

@@ -39,7 +39,7 @@ double BaselineScore(const DecodeResult& r) {
 
 // The ranking score behind the calibrated probability (monotone in it).
 double DocumentScore(const DecodeResult& r, const Calibration& c) {
-  return c.LogOdds(r.GainPerWord(), r.SpansPerWord(), r.words);
+  return r.LogOdds(c);
 }
 
 // Whether the decoder's lexicon (`filter`) offers `original` for the

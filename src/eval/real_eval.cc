@@ -121,8 +121,8 @@ DocStats ScoreDocument(const DocumentPair& pair, const DecodeResult& spun, const
     s.predicted_true += hit;
     if (!hit) s.clean_changed += CountWords(p.text);
   }
-  s.spun_score = calibration.LogOdds(spun.GainPerWord(), spun.SpansPerWord(), spun.words);
-  s.original_score = calibration.LogOdds(original.GainPerWord(), original.SpansPerWord(), original.words);
+  s.spun_score = spun.LogOdds(calibration);
+  s.original_score = original.LogOdds(calibration);
   s.spun_flagged = spun.spun;
   s.original_flagged = original.spun;
   return s;
@@ -215,6 +215,82 @@ PhraseStats ScorePhrase(const PhrasePair& p, Suggester* suggester, Decoder* deco
 
 }  // namespace
 
+ChannelParams FitRealScores(const Model& model, const ChannelParams& channel, const std::vector<DocumentPair>& docs,
+                           int threads, const std::string& description) {
+  ChannelParams fitted = channel;
+  if (docs.empty()) return fitted;
+  // Each pair twice: the spun copy (a positive), then its original.
+  struct Example {
+    double gain = 0, ratio = 0;
+    uint64_t words = 0;
+    std::vector<SpanFeatures> spans;
+    std::vector<int> span_labels;
+  };
+  std::vector<Example> examples(docs.size() * 2);
+  std::vector<std::unique_ptr<Decoder>> decoders(static_cast<size_t>(std::max(1, threads)));
+  ParallelFor(examples.size(), std::max(1, threads), nullptr, [&](int t, size_t k) {
+    auto& decoder = decoders[static_cast<size_t>(t)];
+    if (!decoder) {
+      decoder = std::make_unique<Decoder>(model);
+      decoder->set_channel(channel);
+      decoder->set_keep_candidates(true);
+    }
+    const DocumentPair& d = docs[k / 2];
+    const bool spun = k % 2 == 0;
+    DecodeResult r;
+    decoder->DecodeDocument(spun ? d.spun : d.original, &r);
+    Example& e = examples[k];
+    e.gain = r.GainPerWord();
+    e.ratio = r.RatioPerWord();
+    e.words = r.words;
+    const std::vector<DocumentSwap> swaps = spun ? AlignedSwaps(d.original, d.spun) : std::vector<DocumentSwap>{};
+    for (const RestoredSpan& c : r.candidate_spans) {
+      bool swapped = false;
+      for (const DocumentSwap& swap : swaps) {
+        swapped |= swap.kind != DocumentSwap::kDeletion && Overlaps(c.begin, c.end, swap.spun_begin, swap.spun_end);
+      }
+      e.spans.push_back(c.features);
+      e.span_labels.push_back(swapped);
+    }
+  });
+  // The span model: is a candidate span a swap?
+  std::vector<std::vector<double>> x;
+  std::vector<int> y;
+  for (const Example& e : examples) {
+    for (size_t i = 0; i < e.spans.size(); ++i) {
+      x.emplace_back(e.spans[i].begin(), e.spans[i].end());
+      y.push_back(e.span_labels[i]);
+    }
+  }
+  if (!x.empty()) {
+    const std::vector<double> w = FitLogistic(x, y);
+    for (size_t i = 0; i < fitted.span_model.weights.size() && i < w.size(); ++i) fitted.span_model.weights[i] = w[i];
+    fitted.span_model.fitted_on = description + "; " + std::to_string(x.size()) + " candidate spans";
+  }
+  // The document score, with the fitted span model's expected swaps. A few
+  // dozen documents separate easily: a firmer penalty than the synthetic
+  // fit's keeps the weights from running off to fit them exactly.
+  x.clear();
+  y.clear();
+  for (size_t k = 0; k < examples.size(); ++k) {
+    const Example& e = examples[k];
+    double mass = 0;
+    for (const SpanFeatures& f : e.spans) mass += fitted.span_model.Probability(f);
+    const double words = static_cast<double>(std::max<uint64_t>(e.words, 1));
+    x.push_back({e.gain, mass / words, std::log(words), e.ratio});
+    y.push_back(k % 2 == 0);
+  }
+  const std::vector<double> w = FitLogistic(x, y, 0.01);
+  Calibration& c = fitted.calibration;
+  c.bias = w[0];
+  c.gain = w[1];
+  c.density = w[2];
+  c.length = w[3];
+  c.ratio = w[4];
+  c.fitted_on = description;
+  return fitted;
+}
+
 ChannelParams WithoutLearned(const ChannelParams& channel) {
   ChannelParams c = channel;
   c.filter.sources = static_cast<SourceMask>(c.filter.sources & ~MaskOf(Source::kLearned));
@@ -299,11 +375,21 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
       fold_model = owned.get();
       for (const PhrasePair& p : train_phrases) list.emplace(PhraseKey(p.spun), PhraseKey(p.original));
     }
-    const ChannelParams learned_channel = fold_model->channel();
-    const ChannelParams thesaurus_channel = WithoutLearned(learned_channel);
     const int threads = std::max(1, options.threads);
-
-    for (const ChannelParams* channel : {&learned_channel, &thesaurus_channel}) {
+    ChannelParams learned_channel = fold_model->channel();
+    const ChannelParams thesaurus_channel = WithoutLearned(learned_channel);
+    if (options.folds > 0 && options.fit_calibration) {
+      learned_channel = FitRealScores(*fold_model, learned_channel, train_docs, threads,
+                                      "the other folds' document pairs");
+      if (options.log) {
+        const Calibration& c = learned_channel.calibration;
+        options.log("fold " + std::to_string(fold + 1) + ": span model and document score fitted on " +
+                    std::to_string(train_docs.size()) + " pairs: bias " + Fixed(c.bias, 3) + ", gain " +
+                    Fixed(c.gain, 3) + ", density " + Fixed(c.density, 3) + ", length " + Fixed(c.length, 3) +
+                    ", ratio " + Fixed(c.ratio, 3));
+      }
+    }
+    for (const ChannelParams* channel : {static_cast<const ChannelParams*>(&learned_channel), &thesaurus_channel}) {
       const bool learned = channel == &learned_channel;
       std::vector<std::unique_ptr<Decoder>> decoders(static_cast<size_t>(threads));
       std::vector<std::unique_ptr<Suggester>> suggesters(static_cast<size_t>(threads));

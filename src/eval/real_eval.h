@@ -46,6 +46,9 @@ struct RealEvalOptions {
   std::string phrase_profile = "tortured-phrases";
   // Documents of at least this many words make the "long" AUROC.
   uint64_t long_words = 150;
+  // With folds: fit each fold's document score on the other folds' pairs
+  // (FitRealScores) instead of keeping the model's.
+  bool fit_calibration = true;
   std::function<void(const std::string&)> log;
 };
 
@@ -86,6 +89,14 @@ struct RealEvalReport {
 Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_dir,
                                    const std::vector<DocumentPair>& docs, const std::vector<PhrasePair>& phrases,
                                    const RealEvalOptions& options);
+
+// `channel` with its span model and document score fitted on real
+// document pairs: a candidate span is a swap when it overlaps a differing
+// run of the alignment; each spun copy is a positive, its original a
+// negative, with the likelihood ratio among the document features
+// (Calibration). `description` goes into fitted_on.
+ChannelParams FitRealScores(const Model& model, const ChannelParams& channel, const std::vector<DocumentPair>& docs,
+                            int threads, const std::string& description);
 
 // The channel with learned pairs switched off: the thesaurus-only channel.
 ChannelParams WithoutLearned(const ChannelParams& channel);
