@@ -103,7 +103,7 @@ TEST(Learner, LearnsLemmaPairsWordPairsRatesAndUnits) {
   const Lexicon& lex = testing::DefaultLexicon();
   Learner learner(lex);
   learner.AddDocuments({{"d1", "Many organizations said the level rose.", "Many networks mentioned the stage rose.",
-                         "autoblog-common", "https://example.org/1"}},
+                         "autoblog-common", "https://example.org/1", ""}},
                        "unknown");
   learner.AddPhrases({{"irregular woodland", "random forest", 1}, {"profound learning of", "deep learning for", 2}},
                      "tortured-phrases");

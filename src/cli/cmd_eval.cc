@@ -75,6 +75,9 @@ struct RealEvalFlags {
   int threads = 0;
   std::string json;
   std::string markdown;
+  std::string calibrate;  // empty: build/eval/brown-calibration.jsonl; "none": real pairs only
+  size_t calibration_docs = 1000;
+  std::string write_channel;
 };
 
 Result<std::vector<EvalDoc>> ReadDocs(const std::string& path) {
@@ -279,6 +282,26 @@ int RunEvalReal(const RealEvalFlags& f) {
   options.default_profile = f.profile;
   options.phrase_profile = f.phrase_profile;
   options.log = [](const std::string& line) { std::fprintf(stderr, "unspin: eval real: %s\n", line.c_str()); };
+  if (!f.write_channel.empty() && f.folds == 0) {
+    return Fail(InvalidArgumentError("--write-channel needs --folds 2 or more: the scores are fitted across folds"),
+                kExitUsage);
+  }
+  if (f.folds > 0 && f.calibrate != "none" && !docs.empty()) {
+    const std::string path = f.calibrate.empty() ? ExecutableDir() + "/eval/brown-calibration.jsonl" : f.calibrate;
+    auto synthetic = ReadDocs(path);
+    if (!synthetic.ok()) return Fail(synthetic.status(), InputExitCode(synthetic.status()));
+    if (synthetic->size() > f.calibration_docs) synthetic->resize(f.calibration_docs);
+    options.synthetic_docs = std::move(*synthetic);
+    std::string rates;
+    for (double rate : options.synthetic_rates) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%s%g", rates.empty() ? "" : ",", rate);
+      rates += buf;
+    }
+    options.synthetic_description = "clean documents of " + path + " and the same spun with profiles " +
+                                    Join(options.synthetic_profiles, ',') + " at rates " + rates +
+                                    " (one each), seed " + std::to_string(options.seed);
+  }
   std::string work_dir = f.work_dir;
   bool made_work_dir = false;
   if (work_dir.empty() && f.folds > 0) {
@@ -308,6 +331,15 @@ int RunEvalReal(const RealEvalFlags& f) {
     j["phrase_lists"] = f.phrases;
     j["folds"] = f.folds;
     if (Status s = WriteFileAtomically(f.json, j.dump(1) + "\n"); !s.ok()) return Fail(s, kExitFailure);
+  }
+  if (!f.write_channel.empty()) {
+    if (!report->has_fitted_channel) {
+      return Fail(InvalidArgumentError("no scores were fitted: --write-channel needs document pairs"), kExitUsage);
+    }
+    if (Status s = report->fitted_channel.Save(f.write_channel); !s.ok()) return Fail(s, kExitFailure);
+    const Calibration& c = report->fitted_channel.calibration;
+    std::fprintf(stderr, "unspin: eval real: wrote %s (document score bias %.3f gain %.3f density %.3f length %.3f ratio %.3f)\n",
+                 f.write_channel.c_str(), c.bias, c.gain, c.density, c.length, c.ratio);
   }
   return kExitOk;
 }
@@ -456,6 +488,15 @@ void AddEvalCommand(CLI::App* app, Runner* run) {
   rc->add_option("--threads", r->threads, "worker threads (default: all cores)");
   rc->add_option("--json", r->json, "also write the figures as JSON here");
   rc->add_option("--markdown", r->markdown, "also write the tables here");
+  rc->add_option("--calibrate", r->calibrate,
+                 "with folds: fit the span model and document score on these clean documents (and the same spun) "
+                 "beside the real pairs; \"none\": on the real pairs alone (default: the eval corpus's calibration "
+                 "half, build/eval/brown-calibration.jsonl)");
+  rc->add_option("--calibration-docs", r->calibration_docs, "use at most this many of the --calibrate documents")
+      ->capture_default_str();
+  rc->add_option("--write-channel", r->write_channel,
+                 "save the channel with the scores fitted on every fold here (data/channel.json), without learned "
+                 "pairs, which model build adds");
   rc->callback([run, r] { *run = [r] { return RunEvalReal(*r); }; });
 
   // CLI11 runs a parent's callback after its subcommand's: `eval trace`

@@ -1,12 +1,15 @@
 // unspin learn: a real spinner's dictionary from aligned document pairs and
 // phrase lists, written as a learned pair table (data/learned_pairs.tsv).
+#include <algorithm>
 #include <cstdio>
+#include <tuple>
 #include <memory>
 
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "decoder/learn.h"
 #include "io/real_data.h"
+#include "util/file_io.h"
 #include "util/strings.h"
 
 namespace unspin::cli {
@@ -22,7 +25,23 @@ struct LearnFlags {
   std::string spinners;  // comma list; empty: all
   uint32_t folds = 0;
   uint32_t fold = 0;
+  std::string pages;  // where to list the document pairs learned from
 };
+
+// One line per document pair learned from: spun page, original page,
+// spinner, id (TSV, sorted), after a header that says what it is.
+std::string PageList(std::vector<DocumentPair> docs, const std::vector<std::string>& comments) {
+  std::sort(docs.begin(), docs.end(), [](const DocumentPair& a, const DocumentPair& b) {
+    return std::tie(a.label, a.id) < std::tie(b.label, b.id);
+  });
+  std::string out = "# the pages unspin learn learned from: one document pair a line\n";
+  for (const std::string& c : comments) out += "# " + c + "\n";
+  out += "spun_page\toriginal_page\tspinner\tid\n";
+  for (const DocumentPair& d : docs) {
+    out += d.label + '\t' + (d.original_url.empty() ? "-" : d.original_url) + '\t' + d.profile + '\t' + d.id + '\n';
+  }
+  return out;
+}
 
 int RunLearn(const LearnFlags& f) {
   if (f.pairs.empty() && f.phrases.empty()) {
@@ -38,6 +57,7 @@ int RunLearn(const LearnFlags& f) {
   auto held_out = [&](uint64_t key) { return f.folds > 1 && FoldOf(key, f.folds) == f.fold; };
 
   Learner learner(*lexicon);
+  std::vector<DocumentPair> learned_docs;
   std::vector<std::string> comments = {"learned by unspin " UNSPIN_VERSION " learn from:"};
   for (const std::string& path : f.pairs) {
     auto docs = ReadDocumentPairs(path);
@@ -52,6 +72,7 @@ int RunLearn(const LearnFlags& f) {
     comments.push_back("  " + path + ": " + std::to_string(kept.size()) + " of " + std::to_string(docs->size()) +
                        " document pairs");
     learner.AddDocuments(kept, f.profile);
+    learned_docs.insert(learned_docs.end(), kept.begin(), kept.end());
   }
   for (const std::string& path : f.phrases) {
     auto phrases = ReadPhrasePairs(path);
@@ -79,6 +100,11 @@ int RunLearn(const LearnFlags& f) {
   } else if (Status s = learner.pairs().Save(f.out, comments); !s.ok()) {
     return Fail(s, kExitFailure);
   }
+  if (!f.pages.empty()) {
+    if (Status s = WriteFileAtomically(f.pages, PageList(learned_docs, comments)); !s.ok()) {
+      return Fail(s, kExitFailure);
+    }
+  }
   std::fprintf(stderr, "unspin: learn: %zu pairs from %llu documents and %llu phrases%s%s\n",
                learner.pairs().size(), static_cast<unsigned long long>(r.documents),
                static_cast<unsigned long long>(r.phrases), f.out.empty() ? "" : " -> ", f.out.c_str());
@@ -98,6 +124,8 @@ void AddLearnCommand(CLI::App* app, Runner* run) {
   c->add_option("--profile", f->profile, "profile of document pairs without a \"spinner\"")->capture_default_str();
   c->add_option("--phrase-profile", f->phrase_profile, "profile of the phrase pairs")->capture_default_str();
   c->add_option("--spinners", f->spinners, "learn only from document pairs of these spinners (comma list)");
+  c->add_option("--pages", f->pages,
+                "also list the document pairs learned from here, a line each: spun page, original page, spinner, id");
   c->add_option("--folds", f->folds, "split units into this many folds by hash (0: learn from all)")
       ->capture_default_str();
   c->add_option("--fold", f->fold, "with --folds: the fold held out (not learned from)")->capture_default_str();

@@ -291,10 +291,7 @@ void Learner::AddPhrases(const std::vector<PhrasePair>& phrases, const std::stri
   }
 }
 
-namespace {
-
-// Every form of `phrase` the lexicon knows (itself first), lower case.
-std::set<std::string> Forms(const Lexicon& lexicon, const std::string& phrase) {
+std::set<std::string> LexiconForms(const Lexicon& lexicon, const std::string& phrase) {
   std::set<std::string> forms = {phrase};
   if (const uint32_t id = lexicon.Find(phrase); id != Lexicon::kNone) {
     for (int tag = 1; tag < kInflectionCount; ++tag) {
@@ -304,8 +301,6 @@ std::set<std::string> Forms(const Lexicon& lexicon, const std::string& phrase) {
   }
   return forms;
 }
-
-}  // namespace
 
 ChannelParams LearnedChannel(const ChannelParams& base, const LearnedPairs& pairs, const Lexicon& lexicon,
                              const LanguageModel& lm, double smoothing) {
@@ -334,7 +329,7 @@ ChannelParams LearnedChannel(const ChannelParams& base, const LearnedPairs& pair
       const double rho_u = std::clamp((swapped + kRatePrior * rho) / (seen + kRatePrior), 1e-3, 0.99);
       rate_shift = std::log(rho_u / rho);
       const float keep = static_cast<float>(std::log1p(-rho_u));
-      for (const std::string& form : Forms(lexicon, original)) channel.keep_log[form] = keep;
+      for (const std::string& form : LexiconForms(lexicon, original)) channel.keep_log[form] = keep;
     }
     auto it = counts.find(original);
     if (it == counts.end()) {
@@ -346,7 +341,7 @@ ChannelParams LearnedChannel(const ChannelParams& base, const LearnedPairs& pair
     const double q0 = std::exp(builder.DefaultLogQ(u));
     for (const auto& [v, c] : it->second) {
       const float log_q = static_cast<float>(std::log((c + smoothing * q0) / (c_u + smoothing)) + rate_shift);
-      for (const std::string& form : Forms(lexicon, v)) {
+      for (const std::string& form : LexiconForms(lexicon, v)) {
         float& entry = channel.pair_log_q.try_emplace(original + '\t' + form, log_q).first->second;
         entry = std::max(entry, log_q);
       }

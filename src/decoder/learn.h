@@ -111,6 +111,9 @@ class Learner {
   std::set<std::pair<std::string, std::string>> seen_alone_;  // one-word swaps, lower case
 };
 
+// `phrase` and every inflected form of it the lexicon knows, lower case.
+std::set<std::string> LexiconForms(const Lexicon& lexicon, const std::string& phrase);
+
 // The channel that decodes with a learned table: `base` with the learned
 // source added to its lexicon filter (the table must be compiled into
 // `lexicon`, as `unspin model build` does) and q peaked on what the

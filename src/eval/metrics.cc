@@ -54,11 +54,14 @@ std::vector<std::pair<double, double>> RocCurve(const std::vector<double>& negat
   return thin;
 }
 
-std::vector<double> FitLogistic(const std::vector<std::vector<double>>& x, const std::vector<int>& y, double l2) {
+std::vector<double> FitLogistic(const std::vector<std::vector<double>>& x, const std::vector<int>& y, double l2,
+                                const std::vector<double>* weights) {
   const size_t dim = (x.empty() ? 0 : x[0].size()) + 1;
   std::vector<double> w(dim, 0.0), grad(dim), xi(dim);
   std::vector<std::vector<double>> m(dim, std::vector<double>(dim + 1));
-  const double n = static_cast<double>(std::max<size_t>(x.size(), 1));
+  double n = 0;
+  for (size_t i = 0; i < x.size(); ++i) n += weights != nullptr ? (*weights)[i] : 1.0;
+  if (n <= 0) n = 1;
   for (int iteration = 0; iteration < 100; ++iteration) {
     std::fill(grad.begin(), grad.end(), 0.0);
     for (auto& row : m) std::fill(row.begin(), row.end(), 0.0);
@@ -68,9 +71,10 @@ std::vector<double> FitLogistic(const std::vector<std::vector<double>>& x, const
       double z = 0;
       for (size_t k = 0; k < dim; ++k) z += w[k] * xi[k];
       const double p = 1 / (1 + std::exp(-z));
+      const double weight = weights != nullptr ? (*weights)[i] : 1.0;
       for (size_t a = 0; a < dim; ++a) {
-        grad[a] += (p - y[i]) * xi[a];
-        for (size_t b = 0; b < dim; ++b) m[a][b] += p * (1 - p) * xi[a] * xi[b];
+        grad[a] += weight * (p - y[i]) * xi[a];
+        for (size_t b = 0; b < dim; ++b) m[a][b] += weight * p * (1 - p) * xi[a] * xi[b];
       }
     }
     for (size_t a = 0; a < dim; ++a) {

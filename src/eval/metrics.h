@@ -4,6 +4,7 @@
 #define UNSPIN_EVAL_METRICS_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,9 +29,15 @@ std::vector<std::pair<double, double>> RocCurve(const std::vector<double>& negat
 
 // Logistic regression by Newton's method with a small L2 penalty (not on
 // the bias): weights w with P(y = 1 | x) = 1 / (1 + exp(-(w0 + w1 x1 + ...))).
-// Every row of `x` has the same length d; returns d + 1 weights.
+// Every row of `x` has the same length d; returns d + 1 weights. With
+// `weights` (one per row, positive), row i counts weights[i] times; the
+// penalty is relative to the total weight, as it is to the row count
+// without them.
 std::vector<double> FitLogistic(const std::vector<std::vector<double>>& x, const std::vector<int>& y,
-                                double l2 = 1e-3);
+                                double l2 = 1e-3, const std::vector<double>* weights = nullptr);
+
+// Whether the byte ranges [a0, a1) and [b0, b1) share a byte.
+inline bool SpansOverlap(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1) { return a0 < b1 && b0 < a1; }
 
 // The q-quantile (0..1) of `values` by the nearest-rank rule; 0 if empty.
 double Quantile(std::vector<double> values, double q);

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "eval/metrics.h"
+#include "eval/score_fit.h"
 #include "lexicon/inflect.h"
 #include "spin/profile.h"
 #include "spin/spinner.h"
@@ -67,7 +68,6 @@ struct SpunDocStats {
   uint64_t unswapped_words = 0, unswapped_changed = 0;
 };
 
-bool Overlaps(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1) { return a0 < b1 && b0 < a1; }
 
 // `best` (optional): Decoder::BestOriginals of the swaps' spans, in order.
 SpunDocStats ScoreSpunDoc(const SpinResult& spun, const DecodeResult& r, const Lexicon& lexicon,
@@ -83,7 +83,7 @@ SpunDocStats ScoreSpunDoc(const SpinResult& spun, const DecodeResult& r, const L
     s.restorable += reachable && best != nullptr && (*best)[k] == swap.original;
     bool detected = false, restored = false;
     for (const RestoredSpan& p : r.spans) {
-      if (!Overlaps(p.begin, p.end, swap.spun_begin, swap.spun_end)) continue;
+      if (!SpansOverlap(p.begin, p.end, swap.spun_begin, swap.spun_end)) continue;
       detected = true;
       restored |= p.begin == swap.spun_begin && p.end == swap.spun_end && p.original == swap.original;
     }
@@ -97,7 +97,7 @@ SpunDocStats ScoreSpunDoc(const SpinResult& spun, const DecodeResult& r, const L
   for (const RestoredSpan& p : r.spans) {
     ++s.predicted;
     bool hit = false;
-    for (const SpinSwap& swap : spun.swaps) hit |= Overlaps(p.begin, p.end, swap.spun_begin, swap.spun_end);
+    for (const SpinSwap& swap : spun.swaps) hit |= SpansOverlap(p.begin, p.end, swap.spun_begin, swap.spun_end);
     s.predicted_true += hit;
     if (!hit) s.unswapped_changed += CountWords(p.text);
   }
@@ -331,86 +331,11 @@ QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& tes
 ChannelParams FitCalibration(const Model& model, const std::vector<EvalDoc>& docs,
                              const std::vector<std::string>& profiles, const std::vector<double>& rates, uint64_t seed,
                              int threads, const std::string& description) {
-  threads = std::max(1, threads);
-  std::vector<std::unique_ptr<Decoder>> decoders;
-  for (int t = 0; t < threads; ++t) {
-    decoders.push_back(std::make_unique<Decoder>(model));
-    decoders.back()->set_keep_candidates(true);
-  }
-  std::vector<std::unique_ptr<Spinner>> spinners;
-  for (const std::string& name : profiles) {
-    auto profile = FindProfile(name);
-    if (!profile.ok()) continue;
-    for (double rate : rates) {
-      SpinOptions so;
-      so.rate = rate;
-      so.profile = *profile;
-      spinners.push_back(std::make_unique<Spinner>(model.lexicon(), so));
-    }
-  }
-  // Each document twice: clean, and spun with one (profile, rate) in turn.
-  struct Example {
-    double gain = 0;
-    uint64_t words = 0;
-    std::vector<SpanFeatures> spans;
-    std::vector<int> span_labels;
-    int label = 0;
-  };
-  std::vector<Example> examples(docs.size() * 2);
-  ParallelFor(docs.size() * 2, threads, nullptr, [&](int t, size_t k) {
-    const EvalDoc& doc = docs[k / 2];
-    Example& e = examples[k];
-    DecodeResult r;
-    SpinResult spun;
-    if (k % 2 == 0 || spinners.empty()) {
-      decoders[static_cast<size_t>(t)]->DecodeDocument(doc.text, &r);
-    } else {
-      Rng rng = Rng::ForRecord(seed, doc.id);
-      spinners[(k / 2) % spinners.size()]->Spin(doc.text, &rng, &spun);
-      decoders[static_cast<size_t>(t)]->DecodeDocument(spun.text, &r);
-      e.label = 1;
-    }
-    e.gain = r.GainPerWord();
-    e.words = r.words;
-    for (const RestoredSpan& c : r.candidate_spans) {
-      bool swapped = false;
-      for (const SpinSwap& swap : spun.swaps) swapped |= Overlaps(c.begin, c.end, swap.spun_begin, swap.spun_end);
-      e.spans.push_back(c.features);
-      e.span_labels.push_back(swapped);
-    }
-  });
-  ChannelParams channel = model.channel();
-  // The span model: is a candidate span a swap?
-  std::vector<std::vector<double>> x;
-  std::vector<int> y;
-  for (const Example& e : examples) {
-    for (size_t i = 0; i < e.spans.size(); ++i) {
-      x.emplace_back(e.spans[i].begin(), e.spans[i].end());
-      y.push_back(e.span_labels[i]);
-    }
-  }
-  std::vector<double> w = FitLogistic(x, y);
-  for (size_t i = 0; i < channel.span_model.weights.size() && i < w.size(); ++i) channel.span_model.weights[i] = w[i];
-  channel.span_model.fitted_on = description + "; " + std::to_string(x.size()) + " candidate spans";
-  // The document score, with the fitted span model's expected swaps.
-  x.clear();
-  y.clear();
-  for (const Example& e : examples) {
-    double mass = 0;
-    for (const SpanFeatures& f : e.spans) mass += channel.span_model.Probability(f);
-    const double words = static_cast<double>(std::max<uint64_t>(e.words, 1));
-    x.push_back({e.gain, mass / words, std::log(words)});
-    y.push_back(e.label);
-  }
-  w = FitLogistic(x, y);
-  channel.calibration.bias = w[0];
-  channel.calibration.gain = w[1];
-  channel.calibration.density = w[2];
-  channel.calibration.length = w[3];
-  channel.calibration.fitted_on = description;
-  return channel;
+  ScoreFitOptions options;
+  options.use_ratio = false;
+  return FitScores(model.channel(), SyntheticScoreExamples(model, docs, profiles, rates, seed, threads), {}, options,
+                   description);
 }
-
 
 nlohmann::json QualityReport::ToJson() const {
   nlohmann::json j;

@@ -10,6 +10,7 @@
 #include "decoder/learn.h"
 #include "decoder/suggest.h"
 #include "eval/metrics.h"
+#include "eval/score_fit.h"
 #include "text/case.h"
 #include "text/tokenizer.h"
 #include "util/file_io.h"
@@ -47,7 +48,6 @@ uint64_t CountWords(std::string_view text) {
   return n;
 }
 
-bool Overlaps(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1) { return a0 < b1 && b0 < a1; }
 
 struct DocStats {
   std::string spinner;
@@ -66,7 +66,7 @@ bool Restores(std::string_view spun, const DocumentSwap& swap, const std::vector
   for (bool grew = true; grew;) {
     grew = false;
     for (const RestoredSpan& s : spans) {
-      if (!Overlaps(s.begin, s.end, begin, end)) continue;
+      if (!SpansOverlap(s.begin, s.end, begin, end)) continue;
       if (s.begin < begin || s.end > end) {
         begin = std::min(begin, s.begin);
         end = std::max(end, s.end);
@@ -109,7 +109,7 @@ DocStats ScoreDocument(const DocumentPair& pair, const DecodeResult& spun, const
   for (const DocumentSwap& d : swaps) {
     swapped_words += d.spun_words;
     bool detected = false;
-    for (const RestoredSpan& p : spun.spans) detected |= Overlaps(p.begin, p.end, d.spun_begin, d.spun_end);
+    for (const RestoredSpan& p : spun.spans) detected |= SpansOverlap(p.begin, p.end, d.spun_begin, d.spun_end);
     s.detected += detected;
     s.restored += detected && Restores(pair.spun, d, spun.spans);
   }
@@ -117,7 +117,7 @@ DocStats ScoreDocument(const DocumentPair& pair, const DecodeResult& spun, const
   for (const RestoredSpan& p : spun.spans) {
     ++s.predicted;
     bool hit = false;
-    for (const DocumentSwap& d : swaps) hit |= Overlaps(p.begin, p.end, d.spun_begin, d.spun_end);
+    for (const DocumentSwap& d : swaps) hit |= SpansOverlap(p.begin, p.end, d.spun_begin, d.spun_end);
     s.predicted_true += hit;
     if (!hit) s.clean_changed += CountWords(p.text);
   }
@@ -209,93 +209,18 @@ PhraseStats ScorePhrase(const PhrasePair& p, Suggester* suggester, Decoder* deco
   const uint64_t begin = std::string_view(kCarrierBefore).size(), end = begin + p.spun.size();
   DecodeResult r;
   decoder->Decode(text, &r);
-  for (const RestoredSpan& span : r.spans) s.flagged |= Overlaps(span.begin, span.end, begin, end);
+  for (const RestoredSpan& span : r.spans) s.flagged |= SpansOverlap(span.begin, span.end, begin, end);
   return s;
 }
 
 }  // namespace
-
-ChannelParams FitRealScores(const Model& model, const ChannelParams& channel, const std::vector<DocumentPair>& docs,
-                           int threads, const std::string& description) {
-  ChannelParams fitted = channel;
-  if (docs.empty()) return fitted;
-  // Each pair twice: the spun copy (a positive), then its original.
-  struct Example {
-    double gain = 0, ratio = 0;
-    uint64_t words = 0;
-    std::vector<SpanFeatures> spans;
-    std::vector<int> span_labels;
-  };
-  std::vector<Example> examples(docs.size() * 2);
-  std::vector<std::unique_ptr<Decoder>> decoders(static_cast<size_t>(std::max(1, threads)));
-  ParallelFor(examples.size(), std::max(1, threads), nullptr, [&](int t, size_t k) {
-    auto& decoder = decoders[static_cast<size_t>(t)];
-    if (!decoder) {
-      decoder = std::make_unique<Decoder>(model);
-      decoder->set_channel(channel);
-      decoder->set_keep_candidates(true);
-    }
-    const DocumentPair& d = docs[k / 2];
-    const bool spun = k % 2 == 0;
-    DecodeResult r;
-    decoder->DecodeDocument(spun ? d.spun : d.original, &r);
-    Example& e = examples[k];
-    e.gain = r.GainPerWord();
-    e.ratio = r.RatioPerWord();
-    e.words = r.words;
-    const std::vector<DocumentSwap> swaps = spun ? AlignedSwaps(d.original, d.spun) : std::vector<DocumentSwap>{};
-    for (const RestoredSpan& c : r.candidate_spans) {
-      bool swapped = false;
-      for (const DocumentSwap& swap : swaps) {
-        swapped |= swap.kind != DocumentSwap::kDeletion && Overlaps(c.begin, c.end, swap.spun_begin, swap.spun_end);
-      }
-      e.spans.push_back(c.features);
-      e.span_labels.push_back(swapped);
-    }
-  });
-  // The span model: is a candidate span a swap?
-  std::vector<std::vector<double>> x;
-  std::vector<int> y;
-  for (const Example& e : examples) {
-    for (size_t i = 0; i < e.spans.size(); ++i) {
-      x.emplace_back(e.spans[i].begin(), e.spans[i].end());
-      y.push_back(e.span_labels[i]);
-    }
-  }
-  if (!x.empty()) {
-    const std::vector<double> w = FitLogistic(x, y);
-    for (size_t i = 0; i < fitted.span_model.weights.size() && i < w.size(); ++i) fitted.span_model.weights[i] = w[i];
-    fitted.span_model.fitted_on = description + "; " + std::to_string(x.size()) + " candidate spans";
-  }
-  // The document score, with the fitted span model's expected swaps. A few
-  // dozen documents separate easily: a firmer penalty than the synthetic
-  // fit's keeps the weights from running off to fit them exactly.
-  x.clear();
-  y.clear();
-  for (size_t k = 0; k < examples.size(); ++k) {
-    const Example& e = examples[k];
-    double mass = 0;
-    for (const SpanFeatures& f : e.spans) mass += fitted.span_model.Probability(f);
-    const double words = static_cast<double>(std::max<uint64_t>(e.words, 1));
-    x.push_back({e.gain, mass / words, std::log(words), e.ratio});
-    y.push_back(k % 2 == 0);
-  }
-  const std::vector<double> w = FitLogistic(x, y, 0.01);
-  Calibration& c = fitted.calibration;
-  c.bias = w[0];
-  c.gain = w[1];
-  c.density = w[2];
-  c.length = w[3];
-  c.ratio = w[4];
-  c.fitted_on = description;
-  return fitted;
-}
 
 ChannelParams WithoutLearned(const ChannelParams& channel) {
   ChannelParams c = channel;
   c.filter.sources = static_cast<SourceMask>(c.filter.sources & ~MaskOf(Source::kLearned));
   c.secondary_sources = static_cast<SourceMask>(c.secondary_sources & ~MaskOf(Source::kLearned));
   c.pair_log_q.clear();
+  c.keep_log.clear();
   c.unseen_pair_log_q = 0;
   return c;
 }
@@ -332,63 +257,109 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
   std::vector<DocStats> learned_stats(docs.size()), thesaurus_stats(docs.size());
   std::vector<PhraseStats> learned_phrases(phrases.size()), thesaurus_phrases(phrases.size());
   std::vector<bool> list_hit(phrases.size(), false);
-  for (uint32_t fold = 0; fold < folds; ++fold) {
+  const int threads = std::max(1, options.threads);
+
+  // Each fold: what it measures, what it learned from, and its model.
+  struct Fold {
     std::vector<size_t> doc_ids, phrase_ids;
-    std::vector<DocumentPair> train_docs;
+    std::vector<DocumentPair> train_docs, test_docs;
     std::vector<PhrasePair> train_phrases;
+    std::unique_ptr<Model> owned;
+    const Model* model = nullptr;
+    std::unordered_map<std::string, std::string> list;  // the list lookup: spun phrase -> original
+    std::vector<ScoreExample> synthetic, held_out;     // score examples decoded by this fold's model
+  };
+  std::vector<Fold> fold_parts(folds);
+  for (uint32_t fold = 0; fold < folds; ++fold) {
+    Fold& part = fold_parts[fold];
     for (size_t i = 0; i < docs.size(); ++i) {
       if (options.folds == 0 || FoldOf(DocumentSplitKey(docs[i]), folds) == fold) {
-        doc_ids.push_back(i);
+        part.doc_ids.push_back(i);
+        part.test_docs.push_back(docs[i]);
       } else {
-        train_docs.push_back(docs[i]);
+        part.train_docs.push_back(docs[i]);
       }
     }
     for (size_t i = 0; i < phrases.size(); ++i) {
       if (options.folds == 0 || FoldOf(PhraseSplitKey(phrases[i]), folds) == fold) {
-        phrase_ids.push_back(i);
+        part.phrase_ids.push_back(i);
       } else {
-        train_phrases.push_back(phrases[i]);
+        part.train_phrases.push_back(phrases[i]);
       }
     }
-    const Model* fold_model = &model;
-    std::unique_ptr<Model> owned;
-    std::unordered_map<std::string, std::string> list;  // the list lookup: spun phrase -> original
+    part.model = &model;
     if (options.folds == 0) {
       if (const LearnedPairs* learned = model.learned()) {
         for (const LearnedPair& p : learned->pairs()) {
-          if (p.kind == LearnedKind::kPhrase) list.emplace(p.substitute, p.original);
+          if (p.kind == LearnedKind::kPhrase) part.list.emplace(p.substitute, p.original);
         }
       }
-    } else {
-      Learner learner(model.lexicon());
-      learner.AddDocuments(train_docs, options.default_profile);
-      learner.AddPhrases(train_phrases, options.phrase_profile);
-      if (options.log) {
-        options.log("fold " + std::to_string(fold + 1) + " of " + std::to_string(folds) + ": learned " +
-                    std::to_string(learner.pairs().size()) + " pairs from " + std::to_string(train_docs.size()) +
-                    " documents and " + std::to_string(train_phrases.size()) + " phrases; measuring " +
-                    std::to_string(doc_ids.size()) + " documents and " + std::to_string(phrase_ids.size()) +
-                    " phrases");
-      }
-      ASSIGN_OR_RETURN(owned, FoldModel(model, model_dir, learner.pairs(), options,
-                                        options.work_dir + "/fold-" + std::to_string(fold)));
-      fold_model = owned.get();
-      for (const PhrasePair& p : train_phrases) list.emplace(PhraseKey(p.spun), PhraseKey(p.original));
+      continue;
     }
-    const int threads = std::max(1, options.threads);
-    ChannelParams learned_channel = fold_model->channel();
+    Learner learner(model.lexicon());
+    learner.AddDocuments(part.train_docs, options.default_profile);
+    learner.AddPhrases(part.train_phrases, options.phrase_profile);
+    if (options.log) {
+      options.log("fold " + std::to_string(fold + 1) + " of " + std::to_string(folds) + ": learned " +
+                  std::to_string(learner.pairs().size()) + " pairs from " + std::to_string(part.train_docs.size()) +
+                  " documents and " + std::to_string(part.train_phrases.size()) + " phrases; measuring " +
+                  std::to_string(part.doc_ids.size()) + " documents and " + std::to_string(part.phrase_ids.size()) +
+                  " phrases");
+    }
+    ASSIGN_OR_RETURN(part.owned, FoldModel(model, model_dir, learner.pairs(), options,
+                                           options.work_dir + "/fold-" + std::to_string(fold)));
+    part.model = part.owned.get();
+    for (const PhrasePair& p : part.train_phrases) part.list.emplace(PhraseKey(p.spun), PhraseKey(p.original));
+  }
+
+  // The scores are fitted on examples that no model learned from: each
+  // fold's documents decoded by its own model (cross-fitting), beside the
+  // synthetic documents. Fold k's fit leaves out fold k's examples.
+  const bool fit = options.folds > 0 && options.fit_calibration;
+  if (fit) {
+    for (Fold& part : fold_parts) {
+      part.held_out = RealScoreExamples(*part.model, part.model->channel(), part.test_docs, threads);
+      if (!options.synthetic_docs.empty()) {
+        part.synthetic = SyntheticScoreExamples(*part.model, options.synthetic_docs, options.synthetic_profiles,
+                                                options.synthetic_rates, options.seed, threads);
+      }
+    }
+  }
+  auto fit_scores = [&](const ChannelParams& channel, const std::vector<ScoreExample>& synthetic, int leave_out,
+                        const std::string& description) {
+    std::vector<ScoreExample> real;
+    for (size_t j = 0; j < fold_parts.size(); ++j) {
+      if (static_cast<int>(j) == leave_out) continue;
+      real.insert(real.end(), fold_parts[j].held_out.begin(), fold_parts[j].held_out.end());
+    }
+    ScoreFitOptions fit_options;
+    fit_options.real_share = options.synthetic_docs.empty() ? 1.0 : options.real_share;
+    fit_options.calibration_l2 = 0.01;
+    return FitScores(channel, synthetic, real, fit_options, description);
+  };
+  const std::string synthetic_description =
+      options.synthetic_docs.empty() ? std::string()
+                                     : " and " + std::to_string(options.synthetic_docs.size()) + " " +
+                                           options.synthetic_description;
+
+  for (uint32_t fold = 0; fold < folds; ++fold) {
+    Fold& part = fold_parts[fold];
+    ChannelParams learned_channel = part.model->channel();
     const ChannelParams thesaurus_channel = WithoutLearned(learned_channel);
-    if (options.folds > 0 && options.fit_calibration) {
-      learned_channel = FitRealScores(*fold_model, learned_channel, train_docs, threads,
-                                      "the other folds' document pairs");
+    if (fit) {
+      learned_channel = fit_scores(learned_channel, part.synthetic, static_cast<int>(fold),
+                                   "the other folds' document pairs, each decoded by a model that did not learn "
+                                   "from it" + synthetic_description);
       if (options.log) {
         const Calibration& c = learned_channel.calibration;
-        options.log("fold " + std::to_string(fold + 1) + ": span model and document score fitted on " +
-                    std::to_string(train_docs.size()) + " pairs: bias " + Fixed(c.bias, 3) + ", gain " +
+        options.log("fold " + std::to_string(fold + 1) + ": document score bias " + Fixed(c.bias, 3) + ", gain " +
                     Fixed(c.gain, 3) + ", density " + Fixed(c.density, 3) + ", length " + Fixed(c.length, 3) +
                     ", ratio " + Fixed(c.ratio, 3));
       }
     }
+    const Model* fold_model = part.model;
+    const std::vector<size_t>& doc_ids = part.doc_ids;
+    const std::vector<size_t>& phrase_ids = part.phrase_ids;
     for (const ChannelParams* channel : {static_cast<const ChannelParams*>(&learned_channel), &thesaurus_channel}) {
       const bool learned = channel == &learned_channel;
       std::vector<std::unique_ptr<Decoder>> decoders(static_cast<size_t>(threads));
@@ -418,9 +389,23 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
       });
     }
     for (size_t i : phrase_ids) {
-      auto it = list.find(PhraseKey(phrases[i].spun));
-      list_hit[i] = it != list.end() && it->second == PhraseKey(phrases[i].original);
+      auto it = part.list.find(PhraseKey(phrases[i].spun));
+      list_hit[i] = it != part.list.end() && it->second == PhraseKey(phrases[i].original);
     }
+  }
+  if (fit) {
+    // The channel to ship: every fold's held-out examples, and the
+    // synthetic documents decoded by the model as given.
+    std::vector<ScoreExample> synthetic;
+    if (!options.synthetic_docs.empty()) {
+      synthetic = SyntheticScoreExamples(model, options.synthetic_docs, options.synthetic_profiles,
+                                         options.synthetic_rates, options.seed, threads);
+    }
+    report.fitted_channel = fit_scores(WithoutLearned(model.channel()), synthetic, -1,
+                                       std::to_string(docs.size()) + " real document pairs, each decoded by a model "
+                                       "that did not learn from it (" + std::to_string(folds) + " folds)" +
+                                       synthetic_description);
+    report.has_fitted_channel = true;
   }
 
   if (!docs.empty()) {

@@ -29,6 +29,7 @@
 #include <nlohmann/json.hpp>
 
 #include "decoder/decoder.h"
+#include "eval/quality.h"
 #include "io/real_data.h"
 #include "lexicon/lexicon_builder.h"
 
@@ -46,9 +47,18 @@ struct RealEvalOptions {
   std::string phrase_profile = "tortured-phrases";
   // Documents of at least this many words make the "long" AUROC.
   uint64_t long_words = 150;
-  // With folds: fit each fold's document score on the other folds' pairs
-  // (FitRealScores) instead of keeping the model's.
+  // With folds: fit each fold's span model and document score (FitScores)
+  // on the other folds' pairs, each decoded by its own fold's model, and on
+  // `synthetic_docs` clean and spun with the synthetic profiles and rates,
+  // instead of keeping the model's. The report then also carries the
+  // channel fitted on every fold (fitted_channel).
   bool fit_calibration = true;
+  std::vector<EvalDoc> synthetic_docs;
+  std::string synthetic_description;  // "clean documents of FILE spun with ..."
+  std::vector<std::string> synthetic_profiles = {"phrase", "naive", "loose"};
+  std::vector<double> synthetic_rates = {0.1, 0.2, 0.3};
+  uint64_t seed = 2;
+  double real_share = 0.5;  // ScoreFitOptions::real_share
   std::function<void(const std::string&)> log;
 };
 
@@ -80,6 +90,11 @@ struct RealEvalReport {
   std::string measured;  // which part was measured, in words
   std::vector<RealDocFigures> docs;
   std::vector<RealPhraseFigures> phrases;
+  // With folds and fit_calibration: the model's channel without learned
+  // pairs (as data/channel.json holds it) and with the scores fitted on
+  // every fold.
+  bool has_fitted_channel = false;
+  ChannelParams fitted_channel;
   nlohmann::json ToJson() const;
   std::string ToMarkdown() const;
 };
@@ -89,14 +104,6 @@ struct RealEvalReport {
 Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_dir,
                                    const std::vector<DocumentPair>& docs, const std::vector<PhrasePair>& phrases,
                                    const RealEvalOptions& options);
-
-// `channel` with its span model and document score fitted on real
-// document pairs: a candidate span is a swap when it overlaps a differing
-// run of the alignment; each spun copy is a positive, its original a
-// negative, with the likelihood ratio among the document features
-// (Calibration). `description` goes into fitted_on.
-ChannelParams FitRealScores(const Model& model, const ChannelParams& channel, const std::vector<DocumentPair>& docs,
-                            int threads, const std::string& description);
 
 // The channel with learned pairs switched off: the thesaurus-only channel.
 ChannelParams WithoutLearned(const ChannelParams& channel);

@@ -63,12 +63,14 @@ Result<std::vector<DocumentPair>> ReadDocumentPairs(const std::string& path) {
         p.spun.find_first_not_of(" \t\r\n") == std::string::npos) {
       return LineError(path, item.line, "\"original\" and \"spun\" must not be empty");
     }
-    for (const char* name : {"spinner", "spun_url", "url"}) {
+    for (const char* name : {"spinner", "spun_url", "url", "original_url"}) {
       auto it = item.record.find(name);
       if (it == item.record.end() || it->is_null()) continue;
       if (!it->is_string()) return LineError(path, item.line, std::string("\"") + name + "\" must be a string");
       if (std::strcmp(name, "spinner") == 0) {
         p.profile = it->get<std::string>();
+      } else if (std::strcmp(name, "original_url") == 0) {
+        p.original_url = it->get<std::string>();
       } else if (p.label.empty()) {
         p.label = it->get<std::string>();
       }

@@ -20,6 +20,7 @@ struct DocumentPair {
   std::string original, spun;
   std::string profile;  // "spinner"; empty if not given
   std::string label;    // spun_url, url or id: what a learned table names it by
+  std::string original_url;  // "original_url"; empty if not given
 };
 
 // spun<TAB>original[<TAB>anything...]; a first line "spun<TAB>original..."
