@@ -440,4 +440,26 @@ UNSPIN_PROGRESS=1 $UNSPIN index add --model "$MODEL" --index "$WORK/pidx" --batc
   >/dev/null 2>"$WORK/p.err"
 check "index add reports batches whether or not progress shows" grep -q "committed 12 documents" "$WORK/p.err"
 
+
+# Real spinners: unspin learn, the learned table, eval real.
+printf '{"id":"a","original":"The level rose.","spun":"The stage rose.","spun_url":"https://example.org/spun","original_url":"https://example.org/original"}\n{"id":"b","original":"x"}\n' >"$WORK/pairs.jsonl"
+printf 'irregular woodland\trandom forest\nno tab here\n' >"$WORK/phrases.tsv"
+expect "learn names the bad line of a pair file" 3 'pairs.jsonl:2: record has no "spun" field' -- $UNSPIN learn --model "$MODEL" --pairs "$WORK/pairs.jsonl" -o "$WORK/t.tsv"
+expect "learn names the bad line of a phrase list" 3 'phrases.tsv:2: expected spun<TAB>original' -- $UNSPIN learn --model "$MODEL" --phrases "$WORK/phrases.tsv" -o "$WORK/t.tsv"
+check "a failed learn leaves no table" test ! -e "$WORK/t.tsv"
+head -1 "$WORK/pairs.jsonl" >"$WORK/pair1.jsonl"
+head -1 "$WORK/phrases.tsv" >"$WORK/phrase1.tsv"
+expect "learn writes a table" 0 "learn: " -- $UNSPIN learn --model "$MODEL" --pairs "$WORK/pair1.jsonl" --phrases "$WORK/phrase1.tsv" -o "$WORK/t.tsv" --pages "$WORK/pages.tsv"
+check "the table has the aligned swap" grep -qP '^pair\tunknown\tlevel\tstage\t1\tswap$' "$WORK/t.tsv"
+check "the table has the phrase and its word pairs" grep -qP '^pair\ttortured-phrases\tforest\twoodland\t1\tword$' "$WORK/t.tsv"
+check "the pages file lists the page by URL" grep -qP '^https://example.org/spun\thttps://example.org/original\t' "$WORK/pages.tsv"
+sed 's/\tstage\t/\tstagy\t/' "$WORK/t.tsv" >"$WORK/damaged.tsv"
+expect "model build refuses a damaged learned table, naming it" 4 "damaged.tsv: learned pair table is damaged: checksum mismatch" -- $UNSPIN model build --learned "$WORK/damaged.tsv" -o "$WORK/learned-model"
+sed 's/^#unspin-learned-pairs\t1/#unspin-learned-pairs\t7/' "$WORK/t.tsv" >"$WORK/v7.tsv"
+expect "model build refuses a learned table of another version" 4 "v7.tsv: learned pair table version 7" -- $UNSPIN model build --learned "$WORK/v7.tsv" -o "$WORK/learned-model"
+printf 'counterfeit consciousness\tartificial intelligence\n' >"$WORK/known.tsv"
+expect "eval real refuses to measure on what the model learned from" 3 "the model learned from 0 of these documents and 1 of these phrases" -- $UNSPIN eval real --model "$MODEL" --folds 0 --phrases "$WORK/known.tsv"
+expect "eval real names the bad line of a phrase list" 3 'phrases.tsv:2: expected spun<TAB>original' -- $UNSPIN eval real --model "$MODEL" --phrases "$WORK/phrases.tsv"
+expect "eval real --write-channel needs folds" 2 "--folds 2 or more" -- $UNSPIN eval real --model "$MODEL" --folds 0 --pairs "$WORK/pair1.jsonl" --write-channel "$WORK/c.json"
+
 summary

@@ -106,6 +106,7 @@ int RunAdapt(const AdaptFlags& f) {
   // run would not apply, and without one of its own the model decodes slowly.
   if (!f.compile) {
     std::remove(CandidateTablePath(f.out).c_str());
+    std::remove((f.out + "/candidates-plain.bin").c_str());
   } else if (Status s = CompileModelCandidates(f.out, options.threads); !s.ok()) {
     return Fail(s, kExitFailure);
   }

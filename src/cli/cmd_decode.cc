@@ -112,7 +112,13 @@ int DecodePlain(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
     any = true;
     if (Status s = CheckTextWindow(&window, offset, f.replace_invalid); !s.ok()) return Fail(s, kExitBadInput);
     decoder.Decode(window, &part);
-    AddDocumentFigures(part, decoder.channel(), &total);
+    AddDocumentFigures(part, decoder.ScoringChannel(part), &total);
+    // The text's spinner, as the windows that it explains best name it.
+    if (part.routed && (!total.routed || part.profile_probability > total.profile_probability)) {
+      total.routed = true;
+      total.profile = part.profile;
+      total.profile_probability = part.profile_probability;
+    }
     Status s;
     if (f.mode == Mode::kRestore) {
       s = out->Write(part.restored);
@@ -140,7 +146,12 @@ int DecodePlain(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
     s = out->Write((color ? "\n\x1b[1m" : "\n") + Summary(total) + (color ? "\x1b[0m" : ""));
   } else if (f.json) {
     s = out->Write("{\"score\":" + DumpJson(total.probability) + ",\"spun\":" + DumpJson(total.spun) +
-                   ",\"words\":" + DumpJson(total.words) + ",\"spans\":[");
+                   ",\"words\":" + DumpJson(total.words) +
+                   (total.routed ? ",\"profile\":" + DumpJson(nlohmann::json{{"name", total.profile},
+                                                                              {"probability",
+                                                                               total.profile_probability}})
+                                 : std::string()) +
+                   ",\"spans\":[");
     if (s.ok()) s = spans.CopyTo(out);
     if (s.ok()) s = out->Write("],\"restored\":\"");
     if (s.ok()) s = restored.CopyTo(out);

@@ -12,6 +12,7 @@
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "report/html.h"
+#include "decoder/learn.h"
 #include "eval/quality.h"
 #include "eval/real_eval.h"
 #include "io/real_data.h"
@@ -214,7 +215,8 @@ int RunEval(const EvalFlags& f) {
     for (double w : channel.span_model.weights) std::fprintf(stderr, " %.3f", w);
     std::fprintf(stderr, "\n");
     if (!f.write_channel.empty()) {
-      if (Status s = channel.Save(f.write_channel); !s.ok()) return Fail(s, kExitFailure);
+      // Without the learned pairs, which model build adds from its table.
+      if (Status s = WithoutLearned(channel).Save(f.write_channel); !s.ok()) return Fail(s, kExitFailure);
       std::fprintf(stderr, "unspin: eval: wrote %s\n", f.write_channel.c_str());
     }
   }
@@ -298,7 +300,12 @@ int RunEvalReal(const RealEvalFlags& f) {
       std::snprintf(buf, sizeof buf, "%s%g", rates.empty() ? "" : ",", rate);
       rates += buf;
     }
-    options.synthetic_description = "clean documents of " + path + " and the same spun with profiles " +
+    // Named as from the working directory, so that the shipped channel
+    // does not record where it was made.
+    std::error_code ec;
+    std::string shown = std::filesystem::relative(path, ec).string();
+    if (ec || shown.empty() || shown.starts_with("..")) shown = path;
+    options.synthetic_description = "clean documents of " + shown + " and the same spun with profiles " +
                                     Join(options.synthetic_profiles, ',') + " at rates " + rates +
                                     " (one each), seed " + std::to_string(options.seed);
   }
@@ -337,8 +344,8 @@ int RunEvalReal(const RealEvalFlags& f) {
       return Fail(InvalidArgumentError("no scores were fitted: --write-channel needs document pairs"), kExitUsage);
     }
     if (Status s = report->fitted_channel.Save(f.write_channel); !s.ok()) return Fail(s, kExitFailure);
-    const Calibration& c = report->fitted_channel.calibration;
-    std::fprintf(stderr, "unspin: eval real: wrote %s (document score bias %.3f gain %.3f density %.3f length %.3f ratio %.3f)\n",
+    const Calibration& c = report->fitted_channel.routed_calibration;
+    std::fprintf(stderr, "unspin: eval real: wrote %s (routed document score bias %.3f gain %.3f density %.3f length %.3f ratio %.3f)\n",
                  f.write_channel.c_str(), c.bias, c.gain, c.density, c.length, c.ratio);
   }
   return kExitOk;

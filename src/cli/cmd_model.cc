@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 #include <thread>
+#include <tuple>
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -17,8 +18,11 @@
 #include "lm/language_model.h"
 #include "lm/lm_source.h"
 #include "lm/sphinx_trie.h"
+#include "decoder/decoder.h"
 #include "decoder/learn.h"
+#include "lexicon/learned_pairs.h"
 #include "util/file_io.h"
+#include "util/strings.h"
 
 namespace unspin::cli {
 
@@ -185,20 +189,44 @@ int RunInfo(const std::string& model, bool json) {
 
     // The compiled candidate table, checked against both, and whether the
     // model's channel is the one it was compiled for (else it goes unused).
-    const std::string table_path = CandidateTablePath(ResolveModelDir(model));
-    if (FileExists(table_path)) {
+    // The learned pairs, the router over their document spinners, and
+    // both candidate tables (the plain one for the documents not routed).
+    const std::string dir = ResolveModelDir(model);
+    auto opened = Model::Open(dir);
+    if (!opened.ok()) return Fail(opened.status(), kExitModel);
+    const Model& m = **opened;
+    if (const LearnedPairs* learned = m.learned(); learned != nullptr) {
+      nlohmann::json profiles = nlohmann::json::object();
+      const std::vector<std::string> routed = RoutedProfiles(*learned);
+      for (const std::string& name : learned->Profiles()) {
+        profiles[name] = {{"pairs", 0},
+                          {"routed", std::find(routed.begin(), routed.end(), name) != routed.end()}};
+      }
+      for (const LearnedPair& p : learned->pairs()) profiles[p.profile]["pairs"] = profiles[p.profile]["pairs"].get<int>() + 1;
+      out["learned"] = {{"path", dir + "/learned_pairs.tsv"},
+                        {"format_version", LearnedPairs::kVersion},
+                        {"checksum", Hex64(learned->Checksum())},
+                        {"pairs", learned->size()},
+                        {"rates", learned->rates().size()},
+                        {"learned_from", learned->from().size()},
+                        {"profiles", profiles},
+                        {"routing", m.router() != nullptr}};
+    }
+    for (const auto& [name, table_path, channel] :
+         {std::tuple<const char*, std::string, const ChannelParams*>{"candidate_table", CandidateTablePath(dir),
+                                                                     &m.channel()},
+          {"plain_candidate_table", dir + "/candidates-plain.bin", m.plain_channel()}}) {
+      if (!FileExists(table_path)) continue;
       start = std::chrono::steady_clock::now();
       auto table = CandidateTable::Open(table_path, *lex, *lm);
       ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       if (!table.ok()) return Fail(table.status(), kExitModel);
-      auto channel = ChannelParams::Load(ChannelPath(ResolveModelDir(model)));
-      if (!channel.ok()) return Fail(channel.status(), kExitModel);
-      out["candidate_table"] = {{"path", table_path},
-                                {"bytes", table->file_size()},
-                                {"format_version", CandidateTable::kVersion},
-                                {"load_ms", ms},
-                                {"keys", table->keys()},
-                                {"matches_channel", table->fingerprint() == CandidateFingerprint(*channel)}};
+      out[name] = {{"path", table_path},
+                   {"bytes", table->file_size()},
+                   {"format_version", CandidateTable::kVersion},
+                   {"load_ms", ms},
+                   {"keys", table->keys()},
+                   {"matches_channel", channel != nullptr && table->fingerprint() == CandidateFingerprint(*channel)}};
     }
   }
   std::string text = json ? out.dump() : out.dump(2);
@@ -243,6 +271,26 @@ int RunLookup(const std::string& model, const std::string& phrase) {
     for (uint32_t x : ids) out["substitutes"][name].push_back(lex->Display(x));
     lex->Originals(id, filter, &ids);
     for (uint32_t x : ids) out["originals"][name].push_back(lex->Display(x));
+  }
+  // What the learned table says of it: the spinners seen writing it for
+  // something, and writing something for it, with their counts.
+  const std::string learned_path = ResolveModelDir(model) + "/learned_pairs.tsv";
+  if (FileExists(learned_path)) {
+    auto learned = LearnedPairs::Load(learned_path);
+    if (!learned.ok()) return Fail(learned.status(), kExitModel);
+    for (const LearnedPair& p : learned->pairs()) {
+      const nlohmann::json entry = {{"profile", p.profile}, {"count", p.count}, {"kind", LearnedKindName(p.kind)}};
+      if (p.original == key) {
+        out["learned_substitutes"].push_back(entry);
+        out["learned_substitutes"].back()["substitute"] = p.substitute;
+      }
+      if (p.substitute == key) {
+        out["learned_originals"].push_back(entry);
+        out["learned_originals"].back()["original"] = p.original;
+      }
+    }
+    const auto [seen, swapped] = learned->Rate(key);
+    if (seen > 0) out["learned_rate"] = {{"seen", seen}, {"swapped", swapped}};
   }
   std::printf("%s\n", out.dump(2).c_str());
   return kExitOk;

@@ -86,19 +86,28 @@ Result<std::unique_ptr<Model>> OpenModel(const std::string& model_flag) {
 }
 
 Status CompileModelCandidates(const std::string& model_dir, int threads) {
-  // Opened without the old table: it may be stale or from other files.
+  // Opened without the old tables: they may be stale or from other files.
   const std::string path = CandidateTablePath(model_dir);
+  const std::string plain_path = model_dir + "/candidates-plain.bin";
   std::remove(path.c_str());
+  std::remove(plain_path.c_str());
   auto model = OpenModel(model_dir);
   if (!model.ok()) return model.status();
-  const auto start = std::chrono::steady_clock::now();
-  CandidateCompileReport report;
-  RETURN_IF_ERROR(CompileCandidateTable((*model)->lexicon(), (*model)->lm(), (*model)->channel(), threads, path,
-                                        &report));
-  std::fprintf(stderr, "unspin: compiled %s in %.1f s: %llu phrases, %llu candidates, %.1f MB\n",
-               path.c_str(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-               static_cast<unsigned long long>(report.phrases), static_cast<unsigned long long>(report.candidates),
-               static_cast<double>(report.bytes) / 1e6);
+  // The plain channel's lists too, when the model routes: most documents
+  // are decoded with them.
+  std::vector<std::pair<std::string, const ChannelParams*>> tables = {{path, &(*model)->channel()}};
+  if ((*model)->plain_channel() != nullptr) tables.emplace_back(plain_path, (*model)->plain_channel());
+  for (const auto& [table_path, channel] : tables) {
+    const auto start = std::chrono::steady_clock::now();
+    CandidateCompileReport report;
+    RETURN_IF_ERROR(CompileCandidateTable((*model)->lexicon(), (*model)->lm(), *channel, threads, table_path,
+                                          &report));
+    std::fprintf(stderr, "unspin: compiled %s in %.1f s: %llu phrases, %llu candidates, %.1f MB\n",
+                 table_path.c_str(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                 static_cast<unsigned long long>(report.phrases),
+                 static_cast<unsigned long long>(report.candidates), static_cast<double>(report.bytes) / 1e6);
+  }
   return OkStatus();
 }
 

@@ -29,14 +29,28 @@ constexpr uint32_t kLmIds = SectionTag("LMID");        // the texts' words as LM
 
 uint64_t CandidateFingerprint(const ChannelParams& channel) {
   // Everything but the fields known not to change a list, so that a field
-  // added later counts until someone decides it does not.
-  nlohmann::json j = channel.ToJson();
+  // added later counts until someone decides it does not. pair_log_q is
+  // hashed entry by entry and summed (the map's order is arbitrary):
+  // dumping tens of thousands of learned pairs as JSON would cost every
+  // decoder 100 ms.
+  nlohmann::json j = channel.ScalarJson();
   for (const char* unrelated : {"swap_rate", "rate_iterations", "rate_prior_words", "digit_log_penalty",
                                 "flag_threshold", "spun_threshold", "beam", "beam_delta", "scored_candidates",
-                                "prefilter_delta", "max_span_tokens", "calibration", "span_model", "adapted_on", "keep_log"}) {
+                                "prefilter_delta", "max_span_tokens", "calibration", "span_model", "adapted_on",
+                                "routed_scores"}) {
     j.erase(unrelated);
   }
-  return StringHash(j.dump());
+  uint64_t pairs = 0;
+  std::string entry;
+  for (const auto& [key, value] : channel.pair_log_q) {
+    uint32_t bits = 0;
+    std::memcpy(&bits, &value, sizeof bits);
+    entry = key;
+    entry += '\t';
+    entry += std::to_string(bits);
+    pairs += StringHash(entry);
+  }
+  return StringHash(j.dump() + "\npairs " + std::to_string(channel.pair_log_q.size()) + " " + Hex64(pairs));
 }
 
 // --- CandidateBuilder ---------------------------------------------------
@@ -125,6 +139,7 @@ void CandidateBuilder::Build(std::string_view key, const std::vector<std::string
     if (z.lm.empty() || z.text == key) continue;
     const float log_q =
         QFor(reading.original, key) + (ri < primary ? 0.0f : static_cast<float>(channel_.secondary_log_q));
+    if (log_q <= kExcludedLogQ) continue;
     if (auto seen = index_of_text.find(z.text); seen != index_of_text.end()) {
       Candidate& first = (*out)[seen->second];
       first.log_q = std::max(first.log_q, log_q);
@@ -175,6 +190,7 @@ Result<CandidateTable> CandidateTable::Open(const std::string& path, const Lexic
   if (!file.ok()) return file.status();
   table.file_ = std::move(file).value();
   RETURN_IF_ERROR(table.Init(lexicon, lm));
+  table.file_.ReleasePages();
   return table;
 }
 

@@ -77,12 +77,50 @@ double SpanModel::Probability(const SpanFeatures& f) const {
   return 1.0 / (1.0 + std::exp(-z));
 }
 
+namespace {
+
+nlohmann::json CalibrationJson(const Calibration& c) {
+  return {{"bias", c.bias},     {"gain", c.gain},   {"density", c.density},
+          {"length", c.length}, {"ratio", c.ratio}, {"fitted_on", c.fitted_on}};
+}
+
+nlohmann::json SpanModelJson(const SpanModel& m) { return {{"weights", m.weights}, {"fitted_on", m.fitted_on}}; }
+
+// Both throw nlohmann::json::exception for a missing field or a wrong type.
+Status CalibrationFromJson(const nlohmann::json& c, Calibration* out) {
+  out->bias = c.at("bias").get<double>();
+  out->gain = c.at("gain").get<double>();
+  out->density = c.at("density").get<double>();
+  out->length = c.at("length").get<double>();
+  if (c.contains("ratio")) out->ratio = c.at("ratio").get<double>();  // absent before version 0.2
+  out->fitted_on = c.at("fitted_on").get<std::string>();
+  return OkStatus();
+}
+
+Status SpanModelFromJson(const nlohmann::json& sm, SpanModel* out) {
+  const auto& weights = sm.at("weights");
+  if (!weights.is_array() || weights.size() != out->weights.size()) {
+    return DataLossError("channel file: span_model.weights must have " + std::to_string(out->weights.size()) +
+                         " numbers");
+  }
+  for (size_t i = 0; i < weights.size(); ++i) out->weights[i] = weights[i].get<double>();
+  out->fitted_on = sm.at("fitted_on").get<std::string>();
+  return OkStatus();
+}
+
+}  // namespace
+
 nlohmann::json ChannelParams::ToJson() const {
-  nlohmann::json pairs = nlohmann::json::object();
+  nlohmann::json j = ScalarJson();
+  nlohmann::json& pairs = j["pair_log_q"] = nlohmann::json::object();
   for (const auto& [key, value] : pair_log_q) pairs[key] = value;
-  nlohmann::json keeps = nlohmann::json::object();
+  nlohmann::json& keeps = j["keep_log"] = nlohmann::json::object();
   for (const auto& [key, value] : keep_log) keeps[key] = value;
-  return {{"format", kFormat},
+  return j;
+}
+
+nlohmann::json ChannelParams::ScalarJson() const {
+  nlohmann::json j = {{"format", kFormat},
           {"version", kVersion},
           {"swap_rate", swap_rate},
           {"rate_iterations", rate_iterations},
@@ -102,22 +140,20 @@ nlohmann::json ChannelParams::ToJson() const {
           {"filter", FilterJson(filter)},
           {"secondary_sources", SourcesJson(secondary_sources)},
           {"secondary_log_q", secondary_log_q},
-          {"calibration",
-           {{"bias", calibration.bias},
-            {"gain", calibration.gain},
-            {"density", calibration.density},
-            {"length", calibration.length},
-            {"ratio", calibration.ratio},
-            {"fitted_on", calibration.fitted_on}}},
-          {"span_model", {{"weights", span_model.weights}, {"fitted_on", span_model.fitted_on}}},
+          {"calibration", CalibrationJson(calibration)},
+          {"span_model", SpanModelJson(span_model)},
           {"adapted_on", adapted_on},
-          {"unseen_pair_log_q", unseen_pair_log_q},
-          {"pair_log_q", pairs},
-          {"keep_log", keeps}};
+          {"unseen_pair_log_q", unseen_pair_log_q}};
+  if (has_routed_scores) {
+    j["routed_scores"] = {{"calibration", CalibrationJson(routed_calibration)},
+                          {"span_model", SpanModelJson(routed_span_model)}};
+  }
+  return j;
 }
 
 Result<ChannelParams> ChannelParams::FromJson(const nlohmann::json& j) {
-  if (!j.is_object() || j.value("format", "") != kFormat) {
+  const auto format = j.is_object() ? j.find("format") : j.end();
+  if (format == j.end() || !format->is_string() || *format != kFormat) {
     return DataLossError("not an unspin channel file (no \"format\": \"unspin-channel\")");
   }
   if (!j.contains("version") || !j["version"].is_number_integer()) {
@@ -151,21 +187,15 @@ Result<ChannelParams> ChannelParams::FromJson(const nlohmann::json& j) {
     if (!secondary.ok()) return secondary.status();
     p.secondary_sources = *secondary;
     p.secondary_log_q = j.at("secondary_log_q").get<double>();
-    const auto& c = j.at("calibration");
-    p.calibration.bias = c.at("bias").get<double>();
-    p.calibration.gain = c.at("gain").get<double>();
-    p.calibration.density = c.at("density").get<double>();
-    p.calibration.length = c.at("length").get<double>();
-    if (c.contains("ratio")) p.calibration.ratio = c.at("ratio").get<double>();  // absent before version 0.2
-    p.calibration.fitted_on = c.at("fitted_on").get<std::string>();
-    const auto& sm = j.at("span_model");
-    const auto& weights = sm.at("weights");
-    if (!weights.is_array() || weights.size() != p.span_model.weights.size()) {
-      return DataLossError("channel file: span_model.weights must have " +
-                           std::to_string(p.span_model.weights.size()) + " numbers");
+    RETURN_IF_ERROR(CalibrationFromJson(j.at("calibration"), &p.calibration));
+    RETURN_IF_ERROR(SpanModelFromJson(j.at("span_model"), &p.span_model));
+    // Optional: only channels fitted by eval real on routed documents.
+    if (j.contains("routed_scores")) {
+      const auto& routed = j.at("routed_scores");
+      RETURN_IF_ERROR(CalibrationFromJson(routed.at("calibration"), &p.routed_calibration));
+      RETURN_IF_ERROR(SpanModelFromJson(routed.at("span_model"), &p.routed_span_model));
+      p.has_routed_scores = true;
     }
-    for (size_t i = 0; i < weights.size(); ++i) p.span_model.weights[i] = weights[i].get<double>();
-    p.span_model.fitted_on = sm.at("fitted_on").get<std::string>();
     p.adapted_on = j.at("adapted_on").get<std::string>();
     p.unseen_pair_log_q = j.at("unseen_pair_log_q").get<float>();
     for (const auto& [key, value] : j.at("pair_log_q").items()) p.pair_log_q[key] = value.get<float>();

@@ -59,6 +59,8 @@ struct Calibration {
 //   6 words in the span, less one
 // The unfitted model uses the posterior alone.
 constexpr int kSpanFeatures = 7;
+// pair_log_q at or below this rules a pair out (see ChannelParams).
+constexpr float kExcludedLogQ = -1000.0f;
 using SpanFeatures = std::array<float, kSpanFeatures>;
 struct SpanModel {
   std::array<double, kSpanFeatures + 1> weights = {0, 1, 0, 0, 0, 0, 0, 0};  // bias first
@@ -112,11 +114,19 @@ struct ChannelParams {
   double secondary_log_q = 0;
   Calibration calibration;
   SpanModel span_model;
+  // For documents routed to a learned spinner profile (decoder.h), whose
+  // channel is peaked on that spinner's pairs: their own scores, fitted by
+  // `unspin eval real` on such spinners' output. Without them the scores
+  // above serve every document.
+  bool has_routed_scores = false;
+  Calibration routed_calibration;
+  SpanModel routed_span_model;
   // Learnt ln q(substitute | original), keyed "original lemma\tsubstitute
   // as observed" (lower case). For the other substitutes of an original EM
   // saw, the default ln q plus the entry "original lemma\t*"; for originals
   // EM never saw, the default ln q plus unseen_pair_log_q. Empty for an
-  // unadapted channel.
+  // unadapted channel. An entry of kExcludedLogQ or less rules the pair out:
+  // the original is not offered for that phrase at all (PlainChannel).
   std::unordered_map<std::string, float> pair_log_q;
   float unseen_pair_log_q = 0;
   // ln P(kept | original = word) for words whose swap rate was learned
@@ -126,6 +136,8 @@ struct ChannelParams {
   std::string adapted_on;  // empty unless learnt by `unspin adapt`
 
   nlohmann::json ToJson() const;
+  // ToJson without pair_log_q and keep_log, the two large maps.
+  nlohmann::json ScalarJson() const;
   // Errors: kDataLoss (not a channel file, or a field of the wrong type or
   // range), kVersionMismatch.
   static Result<ChannelParams> FromJson(const nlohmann::json& j);

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "decoder/learn.h"
 #include "lexicon/inflect.h"
 #include "text/chunker.h"
 #include "text/case.h"
@@ -14,6 +15,10 @@
 #include "util/strings.h"
 
 namespace unspin {
+
+Model::Model(Lexicon lexicon, LanguageModel lm, ChannelParams channel)
+    : lexicon_(std::move(lexicon)), lm_(std::move(lm)), channel_(std::move(channel)) {}
+Model::~Model() = default;
 
 Result<std::unique_ptr<Model>> Model::Open(const std::string& dir) {
   auto lexicon = Lexicon::Open(dir + "/lexicon.bin");
@@ -25,11 +30,12 @@ Result<std::unique_ptr<Model>> Model::Open(const std::string& dir) {
   auto model = std::make_unique<Model>(std::move(*lexicon), std::move(*lm), std::move(*channel));
   // The compiled candidate lists are optional: without them (or for
   // another channel) the decoder works them out as it goes, more slowly.
-  const std::string table_path = dir + "/candidates.bin";
-  if (FileExists(table_path)) {
+  for (const char* name : {"/candidates.bin", "/candidates-plain.bin"}) {
+    const std::string table_path = dir + name;
+    if (!FileExists(table_path)) continue;
     auto table = CandidateTable::Open(table_path, model->lexicon(), model->lm());
     if (!table.ok()) return table.status();
-    model->set_candidate_table(std::make_unique<CandidateTable>(std::move(*table)));
+    model->add_candidate_table(std::make_unique<CandidateTable>(std::move(*table)));
   }
   const std::string learned_path = dir + "/learned_pairs.tsv";
   if (FileExists(learned_path)) {
@@ -39,6 +45,55 @@ Result<std::unique_ptr<Model>> Model::Open(const std::string& dir) {
   }
   return model;
 }
+
+void Model::set_channel(ChannelParams channel) {
+  channel_ = std::move(channel);
+  SetUpRouting();
+}
+
+void Model::set_learned(std::unique_ptr<LearnedPairs> learned) {
+  learned_ = std::move(learned);
+  router_.reset();
+  SetUpRouting();
+}
+
+void Model::SetUpRouting() {
+  plain_channel_.reset();
+  const bool uses_learned = (channel_.filter.sources & MaskOf(Source::kLearned)) != 0;
+  if (learned_ == nullptr || !uses_learned || RoutedProfiles(*learned_).empty()) {
+    router_.reset();
+    return;
+  }
+  if (router_ == nullptr) router_ = std::make_unique<ProfileRouter>(*learned_, lexicon_, lm_, channel_.swap_rate);
+  plain_channel_ = std::make_unique<ChannelParams>(PlainChannel(channel_, *learned_, lexicon_, lm_));
+}
+
+ChannelParams Model::PlainChannelFor(const ChannelParams& channel) const {
+  ChannelParams c = channel;
+  c.filter.sources = plain_channel_->filter.sources;
+  c.secondary_sources = plain_channel_->secondary_sources;
+  c.pair_log_q = plain_channel_->pair_log_q;
+  c.keep_log = plain_channel_->keep_log;
+  c.unseen_pair_log_q = plain_channel_->unseen_pair_log_q;
+  return c;
+}
+
+const CandidateTable* Model::candidate_table() const { return CandidateTableFor(channel_); }
+
+const CandidateTable* Model::CandidateTableFor(const ChannelParams& channel) const {
+  const uint64_t fingerprint = CandidateFingerprint(channel);
+  for (const auto& table : candidate_tables_) {
+    if (table->fingerprint() == fingerprint) return table.get();
+  }
+  return nullptr;
+}
+
+void Model::set_candidate_table(std::unique_ptr<CandidateTable> table) {
+  candidate_tables_.clear();
+  if (table != nullptr) candidate_tables_.push_back(std::move(table));
+}
+
+void Model::add_candidate_table(std::unique_ptr<CandidateTable> table) { candidate_tables_.push_back(std::move(table)); }
 
 namespace {
 
@@ -179,8 +234,7 @@ struct Decoder::Impl {
     log_keep = std::log1p(-c.swap_rate);
     candidates.clear();
     builder = std::make_unique<CandidateBuilder>(model.lexicon(), model.lm(), c);
-    const CandidateTable* compiled = model.candidate_table();
-    table = compiled != nullptr && compiled->fingerprint() == CandidateFingerprint(c) ? compiled : nullptr;
+    table = model.CandidateTableFor(c);
   }
 
   // Bounds the caches; called between sentences only (see `candidates`).
@@ -766,15 +820,80 @@ struct Decoder::Impl {
   }
 };
 
-Decoder::Decoder(const Model& model) : impl_(std::make_unique<Impl>(model)) {}
+Decoder::Decoder(const Model& model) : model_(model), impl_(std::make_unique<Impl>(model)) {
+  set_channel(model.channel());
+}
 Decoder::~Decoder() = default;
 
-const ChannelParams& Decoder::channel() const { return impl_->channel; }
-void Decoder::set_channel(const ChannelParams& channel) { impl_->SetChannel(channel); }
-void Decoder::set_keep_candidates(bool keep) { impl_->keep_candidates = keep; }
+const ChannelParams& Decoder::channel() const { return channel_; }
+
+const ChannelParams& Decoder::ScoringChannel(const DecodeResult& r) const {
+  return routing_ && !r.routed ? plain_channel_ : impl_->channel;
+}
+
+void Decoder::set_routing(bool on) {
+  routing_allowed_ = on;
+  set_channel(ChannelParams(channel_));
+}
+
+void Decoder::set_channel(const ChannelParams& channel) {
+  channel_ = channel;
+  // Routing holds for the model's learned pairs; a channel with other
+  // pairs (adapted, or thesaurus only) is used as it is.
+  const ChannelParams* plain = model_.plain_channel();
+  const bool learned_pairs = plain != nullptr && (channel.filter.sources & MaskOf(Source::kLearned)) != 0 &&
+                             channel.pair_log_q == model_.channel().pair_log_q &&
+                             channel.keep_log == model_.channel().keep_log;
+  routing_ = learned_pairs && routing_allowed_;
+  // Documents decoded with the learned pairs are scored by the routed
+  // scores, fitted on such documents.
+  ChannelParams learned = channel;
+  if (learned_pairs && channel.has_routed_scores) {
+    learned.calibration = channel.routed_calibration;
+    learned.span_model = channel.routed_span_model;
+  }
+  impl_->SetChannel(learned);
+  if (!routing_) {
+    plain_.reset();
+    return;
+  }
+  plain_channel_ = model_.PlainChannelFor(channel);
+  if (plain_ != nullptr) plain_->SetChannel(plain_channel_);
+}
+
+void Decoder::set_keep_candidates(bool keep) {
+  keep_candidates_ = keep;
+  impl_->keep_candidates = keep;
+  if (plain_ != nullptr) plain_->keep_candidates = keep;
+}
+
+Decoder::Impl& Decoder::Route(std::string_view text, ProfileGuess* guess) {
+  *guess = ProfileGuess();
+  if (!routing_) return *impl_;
+  *guess = model_.router()->Guess(text);
+  if (guess->probability >= kRouteThreshold) return *impl_;
+  if (plain_ == nullptr) {
+    plain_ = std::make_unique<Impl>(model_);
+    plain_->SetChannel(plain_channel_);
+    plain_->keep_candidates = keep_candidates_;
+  }
+  return *plain_;
+}
+
+void Decoder::SetProfile(const ProfileGuess& guess, bool routed, DecodeResult* out) {
+  out->profile = guess.profile;
+  out->profile_probability = guess.probability;
+  out->routed = routed;
+}
 
 void Decoder::Decode(std::string_view text, DecodeResult* out, std::vector<SwapEvidence>* swaps) {
-  Impl& d = *impl_;
+  ProfileGuess guess;
+  Impl& d = Route(text, &guess);
+  DecodeWith(d, text, out, swaps);
+  SetProfile(guess, &d == impl_.get() && routing_, out);
+}
+
+void Decoder::DecodeWith(Impl& d, std::string_view text, DecodeResult* out, std::vector<SwapEvidence>* swaps) {
   d.ReadWords(text);
   uint64_t eligible = 0;
   for (const Word& w : d.words) eligible += w.keep < 0;
@@ -815,8 +934,8 @@ void Decoder::Decode(std::string_view text, DecodeResult* out, std::vector<SwapE
     out->span_mass += p;
   }
   if (d.keep_candidates) out->candidate_spans = out->spans;
-  out->probability =
-      d.channel.calibration.Probability(out->GainPerWord(), out->SpansPerWord(), out->words, out->RatioPerWord());
+  out->log_odds = out->LogOdds(d.channel.calibration);
+  out->probability = 1.0 / (1.0 + std::exp(-out->log_odds));
   out->spun = out->probability >= d.channel.spun_threshold;
   // A span's confidence is P(swapped | spun) * P(spun): swaps the lattice
   // finds in a document that reads as clean are the language model's
@@ -836,7 +955,8 @@ void Decoder::Decode(std::string_view text, DecodeResult* out, std::vector<SwapE
 
 void Decoder::BestOriginals(std::string_view text, std::span<const std::pair<uint64_t, uint64_t>> ranges,
                             std::vector<std::string>* originals) {
-  Impl& d = *impl_;
+  ProfileGuess guess;
+  Impl& d = Route(text, &guess);
   d.TrimCaches();
   d.ReadWords(text);
   originals->clear();
@@ -871,13 +991,17 @@ bool Decoder::DecodeDocumentUntil(std::string_view text, std::chrono::steady_clo
 bool Decoder::DecodeWindows(std::string_view text, std::chrono::steady_clock::time_point deadline,
                             DecodeResult* out, size_t window_bytes, std::vector<SwapEvidence>* swaps) {
   *out = DecodeResult();
+  // The whole document is routed once: its windows share one spinner.
+  ProfileGuess guess;
+  Impl& d = Route(text, &guess);
+  SetProfile(guess, &d == impl_.get() && routing_, out);
   DecodeResult part;
   for (size_t offset = 0; offset < text.size();) {
     if (std::chrono::steady_clock::now() >= deadline) return false;
     const std::string_view rest = text.substr(offset);
     const size_t cut = ChooseCut(rest, window_bytes);
-    Decode(rest.substr(0, cut), &part, swaps);
-    AddDocumentFigures(part, impl_->channel, out);
+    DecodeWith(d, rest.substr(0, cut), &part, swaps);
+    AddDocumentFigures(part, d.channel, out);
     for (RestoredSpan& s : part.spans) {
       s.begin += offset;
       s.end += offset;
@@ -898,8 +1022,8 @@ void AddDocumentFigures(const DecodeResult& part, const ChannelParams& channel, 
   total->plain_log_likelihood += part.plain_log_likelihood;
   total->lm_log_likelihood += part.lm_log_likelihood;
   total->expected_swaps += part.expected_swaps;
-  total->probability = channel.calibration.Probability(total->GainPerWord(), total->SpansPerWord(), total->words,
-                                                      total->RatioPerWord());
+  total->log_odds = total->LogOdds(channel.calibration);
+  total->probability = 1.0 / (1.0 + std::exp(-total->log_odds));
   total->spun = total->probability >= channel.spun_threshold;
 }
 

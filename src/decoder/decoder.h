@@ -28,6 +28,7 @@
 
 #include "decoder/candidates.h"
 #include "decoder/channel.h"
+#include "decoder/profile_router.h"
 #include "lexicon/learned_pairs.h"
 #include "lexicon/lexicon.h"
 #include "lm/language_model.h"
@@ -36,35 +37,61 @@
 namespace unspin {
 
 // The parts of a model directory: lexicon.bin, lm.bin, channel.json, and
-// optionally candidates.bin (decoder/candidates.h) and learned_pairs.tsv
-// (lexicon/learned_pairs.h: the pairs compiled into the lexicon's learned
-// source, kept for their counts, the evidence of a flagged span).
+// optionally candidates.bin and candidates-plain.bin (decoder/candidates.h:
+// the lists of the model's channel and of its plain channel) and
+// learned_pairs.tsv (lexicon/learned_pairs.h: the pairs compiled into the
+// lexicon's learned source, kept for their counts, the evidence of a
+// flagged span, and for routing).
+//
+// Routing: when the learned table has profiles with swap rates (document
+// spinners, decoder/profile_router.h), a document is decoded with the full
+// learned channel only if the router finds one of them at work; any other
+// is decoded with the plain channel (PlainChannel in decoder/learn.h), in
+// which those spinners' own pairs are ruled out.
 class Model {
  public:
   // Errors from the parts, each naming its file. A candidate table that is
   // present must be valid and compiled from this lexicon and LM.
   static Result<std::unique_ptr<Model>> Open(const std::string& dir);
-  Model(Lexicon lexicon, LanguageModel lm, ChannelParams channel)
-      : lexicon_(std::move(lexicon)), lm_(std::move(lm)), channel_(std::move(channel)) {}
+  Model(Lexicon lexicon, LanguageModel lm, ChannelParams channel);
+  ~Model();
 
   const Lexicon& lexicon() const { return lexicon_; }
   const LanguageModel& lm() const { return lm_; }
   const ChannelParams& channel() const { return channel_; }
   // For `adapt` and evaluation: decode with other channel parameters.
-  void set_channel(ChannelParams channel) { channel_ = std::move(channel); }
+  void set_channel(ChannelParams channel);
   // The learned pair table, or null.
   const LearnedPairs* learned() const { return learned_.get(); }
-  void set_learned(std::unique_ptr<LearnedPairs> learned) { learned_ = std::move(learned); }
-  // The compiled candidate lists, or null.
-  const CandidateTable* candidate_table() const { return candidate_table_.get(); }
-  void set_candidate_table(std::unique_ptr<CandidateTable> table) { candidate_table_ = std::move(table); }
+  // Also sets up routing, for the channel set at the time and after.
+  void set_learned(std::unique_ptr<LearnedPairs> learned);
+  // The router and the plain channel, or null when there is no routing:
+  // no learned table, no routed profile in it, or a channel without the
+  // learned source.
+  const ProfileRouter* router() const { return router_.get(); }
+  const ChannelParams* plain_channel() const { return plain_channel_.get(); }
+  // `channel` with the plain channel's pairs in place of its own (its other
+  // fields kept). Precondition: plain_channel() is not null.
+  ChannelParams PlainChannelFor(const ChannelParams& channel) const;
+
+  // The compiled candidate lists of the model's channel, or null.
+  const CandidateTable* candidate_table() const;
+  // The compiled lists for `channel`, or null if none was compiled for it.
+  const CandidateTable* CandidateTableFor(const ChannelParams& channel) const;
+  // Replaces every table (null: none).
+  void set_candidate_table(std::unique_ptr<CandidateTable> table);
+  void add_candidate_table(std::unique_ptr<CandidateTable> table);
 
  private:
+  void SetUpRouting();
+
   Lexicon lexicon_;
   LanguageModel lm_;
   ChannelParams channel_;
-  std::unique_ptr<CandidateTable> candidate_table_;
+  std::vector<std::unique_ptr<CandidateTable>> candidate_tables_;
   std::unique_ptr<LearnedPairs> learned_;
+  std::unique_ptr<ProfileRouter> router_;
+  std::unique_ptr<ChannelParams> plain_channel_;
 };
 
 struct RestoredSpan {
@@ -101,7 +128,14 @@ struct DecodeResult {
   double lm_log_likelihood = 0;
   double expected_swaps = 0;  // sum of the span posteriors over the lattice
   double probability = 0;     // calibrated P(spun)
+  double log_odds = 0;        // its linear part, the score rankings use
   bool spun = false;
+  // With routing (see Model): the likeliest learned spinner profile, its
+  // probability, and whether the document was decoded with its pairs
+  // (probability >= kRouteThreshold). Empty profile without routing.
+  std::string profile;
+  double profile_probability = 0;
+  bool routed = false;
 
   double GainPerWord() const {
     return words == 0 ? 0 : std::max(0.0, best_log_likelihood - plain_log_likelihood) / words;
@@ -123,6 +157,10 @@ struct SwapEvidence {
   double posterior = 0;
   double default_log_q = 0;  // the unadapted channel's ln q(observed | original)
 };
+
+// A document whose likeliest profile has at least this probability is
+// decoded with the learned channel.
+constexpr double kRouteThreshold = 0.5;
 
 class Decoder {
  public:
@@ -162,22 +200,42 @@ class Decoder {
 
   // The channel in use (the model's, unless replaced).
   const ChannelParams& channel() const;
+  // The channel whose scores `r`, a result of this decoder, was scored by:
+  // with routing, the channel's routed scores or its plain channel.
+  const ChannelParams& ScoringChannel(const DecodeResult& r) const;
+  // Routing on (the default, where the model routes) or off (every
+  // document decoded with the channel set, with its routed scores if it
+  // has them): for fitting those scores.
+  void set_routing(bool on);
   void set_channel(const ChannelParams& channel);
   // Also report every candidate span (DecodeResult::candidate_spans), as
   // fitting the span model needs.
   void set_keep_candidates(bool keep);
 
  private:
+  struct Impl;
   bool DecodeWindows(std::string_view text, std::chrono::steady_clock::time_point deadline, DecodeResult* out,
                      size_t window_bytes, std::vector<SwapEvidence>* swaps);
+  void DecodeWith(Impl& d, std::string_view text, DecodeResult* out, std::vector<SwapEvidence>* swaps);
+  // The decoder state for `text` under routing (the channel set, or the
+  // plain one), and the router's guess in *guess.
+  Impl& Route(std::string_view text, ProfileGuess* guess);
+  static void SetProfile(const ProfileGuess& guess, bool routed, DecodeResult* out);
 
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  const Model& model_;
+  std::unique_ptr<Impl> impl_;   // the channel set (the model's, unless replaced)
+  std::unique_ptr<Impl> plain_;  // the plain channel's, made on first use
+  bool routing_ = false;          // the model routes for the channel set
+  bool routing_allowed_ = true;   // set_routing
+  bool keep_candidates_ = false;
+  ChannelParams channel_;         // as set
+  ChannelParams plain_channel_;   // the channel set, with the plain channel's pairs
 };
 
 // Adds the document figures of a window (`part`) to those of the whole
 // document (`total`: words, likelihoods, expected swaps, span count) and
-// recomputes its probability from the sums. Spans and restored text are
+// recomputes its probability from the sums by `channel`'s scores (the
+// decoder's ScoringChannel of the whole). Spans and restored text are
 // left to the caller, which streams them.
 void AddDocumentFigures(const DecodeResult& part, const ChannelParams& channel, DecodeResult* total);
 

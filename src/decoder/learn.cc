@@ -138,6 +138,21 @@ std::string Learner::RateKey(const std::string& lower_word) const {
   return analyses.empty() ? lower_word : std::string(lexicon_.Key(analyses.front().lemma));
 }
 
+std::string Learner::Singular(const std::string& lower_word) const {
+  const uint32_t id = lexicon_.Find(lower_word);
+  if (id == Lexicon::kNone) return lower_word;
+  std::vector<Lexicon::Analysis> analyses;
+  lexicon_.Analyses(id, &analyses);
+  // Only a plural of one lemma ("networks", noun or verb): "forest" is no
+  // superlative of "fore".
+  bool plural = false;
+  for (const Lexicon::Analysis& a : analyses) {
+    if (a.lemma != analyses[0].lemma) return lower_word;
+    plural |= a.tag == Inflection::kPlural;
+  }
+  return plural ? std::string(lexicon_.Key(analyses[0].lemma)) : lower_word;
+}
+
 bool Learner::Linked(const std::string& a, const std::string& b) const {
   const uint32_t ia = lexicon_.Find(a), ib = lexicon_.Find(b);
   if (ia == Lexicon::kNone || ib == Lexicon::kNone) return false;
@@ -166,11 +181,27 @@ bool Learner::AddPair(const std::string& profile, const std::string& original, c
   const std::string o = PhraseKey(original), s = PhraseKey(substitute);
   if (o.empty() || s.empty() || o == s) return false;
   if (o.find(' ') == std::string::npos && s.find(' ') == std::string::npos) {
-    const WordPair lemmas = Lemmas(o, s);
+    WordPair lemmas = Lemmas(o, s);
+    // Inflected differently ("networks" / "organization", as lists pair a
+    // plural term with a singular phrase): each word's own lemma, so that
+    // the pair is learned once and re-inflected together.
+    if (lemmas.original == o && lemmas.substitute == s) lemmas = {Singular(o), Singular(s)};
+    if (lemmas.original == lemmas.substitute) return false;
     pairs_.Add(profile, lemmas.original, lemmas.substitute, 1, kind);
     return true;
   }
-  pairs_.Add(profile, o, s, 1, kind);
+  // Phrases inflect at their last word ("neural associations" / "neural
+  // networks"): learned as lemma phrases, so that every form is known.
+  std::vector<std::string> ow = Split(o, ' '), sw = Split(s, ' ');
+  const WordPair last = ow.back() == sw.back() ? WordPair{Singular(ow.back()), Singular(sw.back())}
+                                               : Lemmas(ow.back(), sw.back());
+  if (last.original != ow.back()) {
+    ow.back() = last.original;
+    sw.back() = last.substitute;
+  }
+  const std::string lemma_o = Join(ow, ' '), lemma_s = Join(sw, ' ');
+  if (lemma_o == lemma_s) return false;
+  pairs_.Add(profile, lemma_o, lemma_s, 1, kind);
   return true;
 }
 
@@ -270,7 +301,11 @@ void Learner::AddPhrases(const std::vector<PhrasePair>& phrases, const std::stri
     std::string o = ToLower(p.original), v = ToLower(p.spun);
     NormalizeApostrophes(&o);
     NormalizeApostrophes(&v);
-    bool learned = AddPair(profile, o, v, LearnedKind::kPhrase);
+    // A function word for a phrase ("and" / "associate in nursingd") is a
+    // tool's misreading, not a phrase of the field: learning it would make
+    // every "and" a candidate swap.
+    const bool function_word = o.find(' ') == std::string::npos && IsStopword(o);
+    bool learned = !function_word && AddPair(profile, o, v, LearnedKind::kPhrase);
     std::vector<Token> ot, vt;
     Tokenize(o, &ot);
     Tokenize(v, &vt);
@@ -350,6 +385,63 @@ ChannelParams LearnedChannel(const ChannelParams& base, const LearnedPairs& pair
         static_cast<float>(std::log(smoothing / (c_u + smoothing)) + rate_shift);
   }
   return channel;
+}
+
+ChannelParams WithoutLearned(const ChannelParams& channel) {
+  ChannelParams c = channel;
+  c.filter.sources = static_cast<SourceMask>(c.filter.sources & ~MaskOf(Source::kLearned));
+  c.secondary_sources = static_cast<SourceMask>(c.secondary_sources & ~MaskOf(Source::kLearned));
+  c.pair_log_q.clear();
+  c.keep_log.clear();
+  c.unseen_pair_log_q = 0;
+  return c;
+}
+
+std::vector<std::string> RoutedProfiles(const LearnedPairs& pairs) {
+  std::set<std::string> names;
+  for (const LearnedRate& r : pairs.rates()) names.insert(r.profile);
+  return {names.begin(), names.end()};
+}
+
+ChannelParams PlainChannel(const ChannelParams& channel, const LearnedPairs& pairs, const Lexicon& lexicon,
+                           const LanguageModel& lm) {
+  const std::vector<std::string> routed = RoutedProfiles(pairs);
+  auto is_routed = [&](const std::string& profile) {
+    return std::find(routed.begin(), routed.end(), profile) != routed.end();
+  };
+  std::vector<std::string> unrouted;
+  for (const std::string& profile : pairs.Profiles()) {
+    if (!is_routed(profile)) unrouted.push_back(profile);
+  }
+  ChannelParams plain = LearnedChannel(WithoutLearned(channel), pairs.Select(unrouted), lexicon, lm);
+  // A phrase list is no spinner's whole dictionary: its pairs add to the
+  // thesaurus's substitutes without taking q from them ("network" stays
+  // open to every synonym a spinner may draw, beside "organization").
+  // Word for word, a list's pairs are candidates at the thesaurus's q: a
+  // peaked q(organization | network) from "neural organization" would read
+  // every "organization" of plain prose as "network". Phrases keep theirs.
+  std::erase_if(plain.pair_log_q, [](const auto& entry) {
+    return entry.first.ends_with("\t*") || entry.first.find(' ') == std::string::npos;
+  });
+  LexiconFilter thesauri = channel.filter;
+  thesauri.sources = static_cast<SourceMask>((channel.filter.sources | channel.secondary_sources) &
+                                             ~MaskOf(Source::kLearned));
+  // A pair the thesauri offer too, as the decoder reads the observed
+  // phrase (lemmatised, re-inflected), keeps the thesaurus's q.
+  std::vector<OriginalReading> readings;
+  for (const LearnedPair& p : pairs.pairs()) {
+    if (!is_routed(p.profile)) continue;
+    const uint32_t u = lexicon.Find(p.original);
+    if (u == Lexicon::kNone) continue;
+    for (const std::string& form : LexiconForms(lexicon, p.substitute)) {
+      OriginalReadings(lexicon, Split(form, ' '), thesauri, &readings);
+      const bool offered = std::any_of(readings.begin(), readings.end(),
+                                       [&](const OriginalReading& r) { return r.original == u; });
+      // An unrouted profile's entry for the same pair (try_emplace) stands.
+      if (!offered) plain.pair_log_q.try_emplace(p.original + '\t' + form, kExcludedLogQ);
+    }
+  }
+  return plain;
 }
 
 }  // namespace unspin

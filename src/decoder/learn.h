@@ -97,6 +97,8 @@ class Learner {
   std::string RateKey(const std::string& lower_word) const;
   // Whether a thesaurus links the two words (either way, as lemmas too),
   // or the spinner was seen making the swap alone.
+  // The noun's singular if `lower_word` is only a plural, else itself.
+  std::string Singular(const std::string& lower_word) const;
   bool Plausible(const std::string& original, const std::string& substitute) const;
   bool Linked(const std::string& a, const std::string& b) const;
   // Counts how often each word of the original was met and swapped.
@@ -125,6 +127,21 @@ std::set<std::string> LexiconForms(const Lexicon& lexicon, const std::string& ph
 // by the phrase as observed. Replaces any adapted q of `base`.
 ChannelParams LearnedChannel(const ChannelParams& base, const LearnedPairs& pairs, const Lexicon& lexicon,
                              const LanguageModel& lm, double smoothing = 2.0);
+
+// The channel with learned pairs switched off: the thesaurus-only channel.
+ChannelParams WithoutLearned(const ChannelParams& channel);
+
+// The profiles a router chooses between: those with swap rates, which only
+// document pairs give. The others (phrase lists) apply to every document.
+std::vector<std::string> RoutedProfiles(const LearnedPairs& pairs);
+
+// The channel for documents that no routed profile explains: the learned
+// channel of the unrouted profiles' pairs alone (the other fields as in
+// `channel`), with every pair that only a routed profile has ruled out
+// (kExcludedLogQ), so that "within" is not read back as "in" in clean text.
+// A pair a thesaurus of the lexicon also has keeps its thesaurus q.
+ChannelParams PlainChannel(const ChannelParams& channel, const LearnedPairs& pairs, const Lexicon& lexicon,
+                           const LanguageModel& lm);
 
 }  // namespace unspin
 

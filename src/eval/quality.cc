@@ -38,10 +38,6 @@ double BaselineScore(const DecodeResult& r) {
   return r.words == 0 ? 0 : -r.lm_log_likelihood / static_cast<double>(r.words);
 }
 
-// The ranking score behind the calibrated probability (monotone in it).
-double DocumentScore(const DecodeResult& r, const Calibration& c) {
-  return r.LogOdds(c);
-}
 
 // Whether the decoder's lexicon (`filter`) offers `original` for the
 // observed phrase `spun` (both as written).
@@ -152,7 +148,7 @@ AdaptationCell MeasureAdaptation(const Model& model, const ChannelParams& channe
     DecodeResult r;
     if (k % 2 == 0) {
       decoders[static_cast<size_t>(t)]->DecodeDocument(test[i].text, &r);
-      negatives_after[i] = DocumentScore(r, adapted.calibration);
+      negatives_after[i] = r.log_odds;
       return;
     }
     Rng rng = Rng::ForRecord(cell_seed, test[i].id);  // the very text the cell measured
@@ -161,7 +157,7 @@ AdaptationCell MeasureAdaptation(const Model& model, const ChannelParams& channe
     decoders[static_cast<size_t>(t)]->DecodeDocument(spun.text, &r);
     std::vector<OriginalCandidate> scratch;
     after[i] = ScoreSpunDoc(spun, r, model.lexicon(), reach, &scratch);
-    after[i].score = DocumentScore(r, adapted.calibration);
+    after[i].score = r.log_odds;
   });
   auto sum_up = [](const std::vector<SpunDocStats>& stats, double* restored, double* precision, double* recall,
                    std::vector<double>* scores) {
@@ -191,7 +187,6 @@ AdaptationCell MeasureAdaptation(const Model& model, const ChannelParams& channe
 QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& test, const QualityEvalOptions& o) {
   QualityReport report;
   const int threads = std::max(1, o.threads);
-  const Calibration& calibration = model.channel().calibration;
   const size_t spun_docs = std::min(o.spun_docs, test.size());
   const uint64_t total_work =
       o.decoders.size() * (test.size() + o.profiles.size() * o.rates.size() * spun_docs);
@@ -222,7 +217,7 @@ QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& tes
     ParallelFor(test.size(), threads, progress, [&](int t, size_t i) {
       DecodeResult r;
       decoders[static_cast<size_t>(t)]->DecodeDocument(test[i].text, &r);
-      clean_scores[i] = DocumentScore(r, calibration);
+      clean_scores[i] = r.log_odds;
       clean_baseline[i] = BaselineScore(r);
       clean_words[i] = r.words;
       clean_flagged[i] = r.spun;
@@ -270,7 +265,7 @@ QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& tes
           decoder.BestOriginals(spun.text, ranges, &best);
           std::vector<OriginalCandidate> scratch;
           stats[i] = ScoreSpunDoc(spun, r, model.lexicon(), reach, &scratch, &best);
-          stats[i].score = DocumentScore(r, calibration);
+          stats[i].score = r.log_odds;
           stats[i].flagged = r.spun;
           work_done.fetch_add(1);
         });
@@ -333,8 +328,12 @@ ChannelParams FitCalibration(const Model& model, const std::vector<EvalDoc>& doc
                              int threads, const std::string& description) {
   ScoreFitOptions options;
   options.use_ratio = false;
-  return FitScores(model.channel(), SyntheticScoreExamples(model, docs, profiles, rates, seed, threads), {}, options,
-                   description);
+  // The scores of documents no learned spinner profile explains, which are
+  // decoded with the plain channel (the routed documents have their own).
+  const ChannelParams decoded_with =
+      model.plain_channel() != nullptr ? model.PlainChannelFor(model.channel()) : model.channel();
+  return FitScores(model.channel(), SyntheticScoreExamples(model, decoded_with, docs, profiles, rates, seed, threads),
+                   {}, options, description);
 }
 
 nlohmann::json QualityReport::ToJson() const {

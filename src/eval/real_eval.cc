@@ -91,8 +91,7 @@ bool Restores(std::string_view spun, const DocumentSwap& swap, const std::vector
   return TokenKeys(restored) == TokenKeys(expected);
 }
 
-DocStats ScoreDocument(const DocumentPair& pair, const DecodeResult& spun, const DecodeResult& original,
-                       const Calibration& calibration) {
+DocStats ScoreDocument(const DocumentPair& pair, const DecodeResult& spun, const DecodeResult& original) {
   DocStats s;
   s.spinner = pair.profile;
   s.words = spun.words;
@@ -121,8 +120,8 @@ DocStats ScoreDocument(const DocumentPair& pair, const DecodeResult& spun, const
     s.predicted_true += hit;
     if (!hit) s.clean_changed += CountWords(p.text);
   }
-  s.spun_score = spun.LogOdds(calibration);
-  s.original_score = original.LogOdds(calibration);
+  s.spun_score = spun.log_odds;
+  s.original_score = original.log_odds;
   s.spun_flagged = spun.spun;
   s.original_flagged = original.spun;
   return s;
@@ -214,16 +213,6 @@ PhraseStats ScorePhrase(const PhrasePair& p, Suggester* suggester, Decoder* deco
 }
 
 }  // namespace
-
-ChannelParams WithoutLearned(const ChannelParams& channel) {
-  ChannelParams c = channel;
-  c.filter.sources = static_cast<SourceMask>(c.filter.sources & ~MaskOf(Source::kLearned));
-  c.secondary_sources = static_cast<SourceMask>(c.secondary_sources & ~MaskOf(Source::kLearned));
-  c.pair_log_q.clear();
-  c.keep_log.clear();
-  c.unseen_pair_log_q = 0;
-  return c;
-}
 
 Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_dir,
                                    const std::vector<DocumentPair>& input_docs,
@@ -320,8 +309,9 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
     for (Fold& part : fold_parts) {
       part.held_out = RealScoreExamples(*part.model, part.model->channel(), part.test_docs, threads);
       if (!options.synthetic_docs.empty()) {
-        part.synthetic = SyntheticScoreExamples(*part.model, options.synthetic_docs, options.synthetic_profiles,
-                                                options.synthetic_rates, options.seed, threads);
+        part.synthetic =
+            SyntheticScoreExamples(*part.model, part.model->channel(), options.synthetic_docs,
+                                   options.synthetic_profiles, options.synthetic_rates, options.seed, threads);
       }
     }
   }
@@ -347,11 +337,17 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
     ChannelParams learned_channel = part.model->channel();
     const ChannelParams thesaurus_channel = WithoutLearned(learned_channel);
     if (fit) {
-      learned_channel = fit_scores(learned_channel, part.synthetic, static_cast<int>(fold),
-                                   "the other folds' document pairs, each decoded by a model that did not learn "
-                                   "from it" + synthetic_description);
+      // The routed scores: those of documents decoded with the learned
+      // pairs. The others keep the model's own.
+      const ChannelParams fitted =
+          fit_scores(learned_channel, part.synthetic, static_cast<int>(fold),
+                     "the other folds' document pairs, each decoded by a model that did not learn from it" +
+                         synthetic_description);
+      learned_channel.routed_calibration = fitted.calibration;
+      learned_channel.routed_span_model = fitted.span_model;
+      learned_channel.has_routed_scores = true;
       if (options.log) {
-        const Calibration& c = learned_channel.calibration;
+        const Calibration& c = fitted.calibration;
         options.log("fold " + std::to_string(fold + 1) + ": document score bias " + Fixed(c.bias, 3) + ", gain " +
                     Fixed(c.gain, 3) + ", density " + Fixed(c.density, 3) + ", length " + Fixed(c.length, 3) +
                     ", ratio " + Fixed(c.ratio, 3));
@@ -376,7 +372,7 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
           decoder->DecodeDocument(d.spun, &spun);
           decoder->DecodeDocument(d.original, &original);
           (learned ? learned_stats : thesaurus_stats)[doc_ids[k]] =
-              ScoreDocument(d, spun, original, channel->calibration);
+              ScoreDocument(d, spun, original);
           return;
         }
         auto& suggester = suggesters[static_cast<size_t>(t)];
@@ -398,13 +394,17 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
     // synthetic documents decoded by the model as given.
     std::vector<ScoreExample> synthetic;
     if (!options.synthetic_docs.empty()) {
-      synthetic = SyntheticScoreExamples(model, options.synthetic_docs, options.synthetic_profiles,
-                                         options.synthetic_rates, options.seed, threads);
+      synthetic = SyntheticScoreExamples(model, model.channel(), options.synthetic_docs,
+                                         options.synthetic_profiles, options.synthetic_rates, options.seed, threads);
     }
-    report.fitted_channel = fit_scores(WithoutLearned(model.channel()), synthetic, -1,
-                                       std::to_string(docs.size()) + " real document pairs, each decoded by a model "
-                                       "that did not learn from it (" + std::to_string(folds) + " folds)" +
-                                       synthetic_description);
+    const ChannelParams fitted = fit_scores(model.channel(), synthetic, -1,
+                                            std::to_string(docs.size()) + " real document pairs, each decoded by a "
+                                            "model that did not learn from it (" + std::to_string(folds) +
+                                            " folds)" + synthetic_description);
+    report.fitted_channel = WithoutLearned(model.channel());
+    report.fitted_channel.routed_calibration = fitted.calibration;
+    report.fitted_channel.routed_span_model = fitted.span_model;
+    report.fitted_channel.has_routed_scores = true;
     report.has_fitted_channel = true;
   }
 

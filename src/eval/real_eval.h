@@ -47,11 +47,14 @@ struct RealEvalOptions {
   std::string phrase_profile = "tortured-phrases";
   // Documents of at least this many words make the "long" AUROC.
   uint64_t long_words = 150;
-  // With folds: fit each fold's span model and document score (FitScores)
-  // on the other folds' pairs, each decoded by its own fold's model, and on
-  // `synthetic_docs` clean and spun with the synthetic profiles and rates,
-  // instead of keeping the model's. The report then also carries the
-  // channel fitted on every fold (fitted_channel).
+  // With folds: fit each fold's routed scores (the span model and document
+  // score of documents decoded with learned pairs; FitScores) on the other
+  // folds' pairs, each decoded by its own fold's model with its learned
+  // pairs, and on `synthetic_docs` clean and spun with the synthetic
+  // profiles and rates, decoded the same way. The scores of documents
+  // decoded with the plain channel stay the model's (`unspin eval
+  // --calibrate` fits them). The report then also carries the channel with
+  // the routed scores fitted on every fold (fitted_channel).
   bool fit_calibration = true;
   std::vector<EvalDoc> synthetic_docs;
   std::string synthetic_description;  // "clean documents of FILE spun with ..."
@@ -104,9 +107,6 @@ struct RealEvalReport {
 Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_dir,
                                    const std::vector<DocumentPair>& docs, const std::vector<PhrasePair>& phrases,
                                    const RealEvalOptions& options);
-
-// The channel with learned pairs switched off: the thesaurus-only channel.
-ChannelParams WithoutLearned(const ChannelParams& channel);
 
 }  // namespace unspin
 

@@ -31,13 +31,16 @@ std::pair<double, double> KindWeights(double synthetic_count, double real_count,
 
 }  // namespace
 
-std::vector<ScoreExample> SyntheticScoreExamples(const Model& model, const std::vector<EvalDoc>& docs,
+std::vector<ScoreExample> SyntheticScoreExamples(const Model& model, const ChannelParams& channel,
+                                                 const std::vector<EvalDoc>& docs,
                                                  const std::vector<std::string>& profiles,
                                                  const std::vector<double>& rates, uint64_t seed, int threads) {
   threads = std::max(1, threads);
   std::vector<std::unique_ptr<Decoder>> decoders;
   for (int t = 0; t < threads; ++t) {
     decoders.push_back(std::make_unique<Decoder>(model));
+    decoders.back()->set_routing(false);
+    decoders.back()->set_channel(channel);
     decoders.back()->set_keep_candidates(true);
   }
   std::vector<std::unique_ptr<Spinner>> spinners;
@@ -85,6 +88,7 @@ std::vector<ScoreExample> RealScoreExamples(const Model& model, const ChannelPar
     auto& decoder = decoders[static_cast<size_t>(t)];
     if (!decoder) {
       decoder = std::make_unique<Decoder>(model);
+      decoder->set_routing(false);
       decoder->set_channel(channel);
       decoder->set_keep_candidates(true);
     }

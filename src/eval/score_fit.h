@@ -31,8 +31,10 @@ struct ScoreExample {
 };
 
 // Each document twice, clean and spun with one (profile, rate) in turn,
-// decoded with the model's channel.
-std::vector<ScoreExample> SyntheticScoreExamples(const Model& model, const std::vector<EvalDoc>& docs,
+// decoded with `channel`. Both kinds of example are decoded without
+// routing: the scores fitted are those of documents decoded with `channel`.
+std::vector<ScoreExample> SyntheticScoreExamples(const Model& model, const ChannelParams& channel,
+                                                 const std::vector<EvalDoc>& docs,
                                                  const std::vector<std::string>& profiles,
                                                  const std::vector<double>& rates, uint64_t seed, int threads);
 

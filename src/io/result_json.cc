@@ -22,11 +22,14 @@ nlohmann::json SpansJson(const std::vector<RestoredSpan>& spans) {
 }
 
 nlohmann::json DetectJson(const DecodeResult& r) {
-  return {{"score", r.probability},
-          {"spun", r.spun},
-          {"words", r.words},
-          {"spans", SpansJson(r.spans)},
-          {"restored", r.restored}};
+  nlohmann::json j = {{"score", r.probability},
+                      {"spun", r.spun},
+                      {"words", r.words},
+                      {"spans", SpansJson(r.spans)},
+                      {"restored", r.restored}};
+  // Which learned spinner wrote it, when one explains it best.
+  if (r.routed) j["profile"] = {{"name", r.profile}, {"probability", r.profile_probability}};
+  return j;
 }
 
 nlohmann::json MatchesJson(const std::vector<TraceMatch>& matches) {

@@ -55,6 +55,7 @@ Result<Lexicon> Lexicon::Open(const std::string& path) {
   if (!file.ok()) return file.status();
   lex.file_ = std::move(file).value();
   RETURN_IF_ERROR(lex.Init());
+  lex.file_.ReleasePages();
   return lex;
 }
 

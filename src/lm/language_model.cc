@@ -12,6 +12,7 @@ Result<LanguageModel> LanguageModel::Open(const std::string& path) {
   if (!file.ok()) return file.status();
   lm.file_ = std::move(file).value();
   RETURN_IF_ERROR(lm.Init());
+  lm.file_.ReleasePages();
   return lm;
 }
 

@@ -118,6 +118,12 @@ class Engine {
     out["words"] = r.words;
     out["spans"] = spans;
     out["restored"] = r.restored;
+    if (r.routed) {
+      py::dict profile;
+      profile["name"] = r.profile;
+      profile["probability"] = r.profile_probability;
+      out["profile"] = profile;
+    }
     return out;
   }
 

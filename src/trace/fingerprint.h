@@ -45,8 +45,17 @@ struct FingerprintOptions {
   int bands = 32;
   int rows = 4;  // signature values per band
   // Which synonym sources make a word mutable; a spinner drawing on others
-  // may change "anchors", which costs some shingles.
-  LexiconFilter filter;
+  // may change "anchors", which costs some shingles. Not the learned
+  // source: its thousands of science word pairs from tortured-phrase lists
+  // would leave ordinary prose with too few anchors to tell unrelated
+  // documents apart.
+  LexiconFilter filter = ThesauriOnly();
+
+  static LexiconFilter ThesauriOnly() {
+    LexiconFilter f;
+    f.sources = static_cast<SourceMask>(kAllSources & ~MaskOf(Source::kLearned));
+    return f;
+  }
 
   int signature_size() const { return bands * rows; }
 };

@@ -93,6 +93,8 @@ class BinaryFile {
                          uint32_t version, std::string_view kind, Info* info);
 
   const Info& info() const { return info_; }
+  // See MappedFile::ReleasePages: for readers, once validated.
+  void ReleasePages() const { file_.ReleasePages(); }
   const std::string& path() const { return path_; }
 
   Result<std::string_view> Section(uint32_t tag) const;

@@ -63,4 +63,10 @@ Result<MappedFile> MappedFile::Open(const std::string& path) {
   return file;
 }
 
+void MappedFile::ReleasePages() const {
+  // MADV_DONTNEED on a read-only file mapping discards no data. Failure
+  // only leaves the pages resident.
+  if (mapped_ && size_ > 0) ::madvise(const_cast<unsigned char*>(data_), size_, MADV_DONTNEED);
+}
+
 }  // namespace unspin

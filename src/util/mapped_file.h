@@ -25,6 +25,10 @@ class MappedFile {
   static Result<MappedFile> Open(const std::string& path);
 
   const unsigned char* data() const { return data_; }
+  // Drops this process's pages of the mapping (they stay in the page cache
+  // and come back on the next read): after validation has read every byte,
+  // resident memory is then what decoding touches, not the whole file.
+  void ReleasePages() const;
   size_t size() const { return size_; }
   std::string_view view() const {
     return {reinterpret_cast<const char*>(data_), size_};
