@@ -462,4 +462,30 @@ expect "eval real refuses to measure on what the model learned from" 3 "the mode
 expect "eval real names the bad line of a phrase list" 3 'phrases.tsv:2: expected spun<TAB>original' -- $UNSPIN eval real --model "$MODEL" --phrases "$WORK/phrases.tsv"
 expect "eval real --write-channel needs folds" 2 "--folds 2 or more" -- $UNSPIN eval real --model "$MODEL" --folds 0 --pairs "$WORK/pair1.jsonl" --write-channel "$WORK/c.json"
 
+
+# suggest: the likely originals of a phrase.
+expect "suggest restores a tortured phrase" 0 "" -- $UNSPIN suggest --model "$MODEL" "bosom peril"
+check "suggest's best is the term" test "$(head -1 "$WORK/out" | cut -f2)" = "breast cancer"
+expect "suggest --json" 0 "" -- $UNSPIN suggest --model "$MODEL" --json --top 3 "counterfeit consciousness"
+check "suggest --json has ranked suggestions with sources" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = d["suggestions"]
+assert 1 <= len(s) <= 3 and s[0]["original"] == "artificial intelligence" and s[0]["source"] == "learned", d
+assert all(s[i]["score"] >= s[i + 1]["score"] for i in range(len(s) - 1)), d
+' "$WORK/out"
+printf '{"id":1,"text":"flag to commotion","context":"a higher"}\n{"id":2,"text":"x","context":5}\nnot json\n{"id":4,"text":"a b c d e f g h i j k l m"}\n' >"$WORK/suggest.jsonl"
+expect "suggest --jsonl keeps every record, errors as records" 5 "3 record(s) could not be processed" -- $UNSPIN suggest --model "$MODEL" --jsonl "$WORK/suggest.jsonl"
+check "suggest --jsonl writes one line per record, in order" python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert [r.get("id") for r in rows] == [1, 2, None, 4], rows
+assert rows[0]["suggestions"][0]["original"] == "signal to noise", rows[0]
+assert "context" in rows[1]["error"] and rows[2]["line"] == 3 and "at most 12" in rows[3]["error"], rows
+' "$WORK/out"
+expect "suggest needs a phrase or --jsonl" 2 "give a PHRASE or --jsonl" -- $UNSPIN suggest --model "$MODEL"
+expect "suggest --top out of range" 2 "--top" -- $UNSPIN suggest --model "$MODEL" --top 0 "bosom peril"
+printf 'abc \xff' >"$WORK/badphrase"
+expect "suggest refuses invalid UTF-8" 3 "not valid UTF-8" -- $UNSPIN suggest --model "$MODEL" "$(cat "$WORK/badphrase")"
+
 summary

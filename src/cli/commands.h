@@ -17,6 +17,7 @@ void AddDecodeCommands(CLI::App* app, Runner* run);
 void AddEvalCommand(CLI::App* app, Runner* run);
 void AddAdaptCommand(CLI::App* app, Runner* run);
 void AddLearnCommand(CLI::App* app, Runner* run);
+void AddSuggestCommand(CLI::App* app, Runner* run);
 void AddTraceCommands(CLI::App* app, Runner* run);
 void AddServeCommand(CLI::App* app, Runner* run);
 void AddReportCommand(CLI::App* app, Runner* run);

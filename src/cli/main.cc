@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   AddEvalCommand(&app, &run);
   AddAdaptCommand(&app, &run);
   AddLearnCommand(&app, &run);
+  AddSuggestCommand(&app, &run);
   AddTraceCommands(&app, &run);
   AddServeCommand(&app, &run);
   AddReportCommand(&app, &run);

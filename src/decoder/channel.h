@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -66,6 +67,53 @@ struct SpanModel {
   std::array<double, kSpanFeatures + 1> weights = {0, 1, 0, 0, 0, 0, 0, 0};  // bias first
   std::string fitted_on;
   double Probability(const SpanFeatures& f) const;
+};
+
+// A string -> ln value table shared between copies until one of them is
+// changed (copy on write). Channels are copied for every decoder, request
+// and plain variant, and a learned channel's tables hold tens of thousands
+// of entries. A copy may be read from any thread; changing one is as
+// thread-safe as changing any value.
+class SharedLogTable {
+ public:
+  using Map = std::unordered_map<std::string, float>;
+  using const_iterator = Map::const_iterator;
+
+  const_iterator begin() const { return map().begin(); }
+  const_iterator end() const { return map().end(); }
+  const_iterator find(const std::string& key) const { return map().find(key); }
+  bool contains(const std::string& key) const { return map().contains(key); }
+  float at(const std::string& key) const { return map().at(key); }
+  size_t size() const { return map().size(); }
+  bool empty() const { return map().empty(); }
+
+  float& operator[](const std::string& key) { return Mutable()[key]; }
+  std::pair<Map::iterator, bool> try_emplace(const std::string& key, float value) {
+    return Mutable().try_emplace(key, value);
+  }
+  template <typename Predicate>
+  size_t erase_if(Predicate predicate) {
+    return empty() ? 0 : std::erase_if(Mutable(), predicate);
+  }
+  void clear() { map_.reset(); }
+
+  bool operator==(const SharedLogTable& other) const { return map_ == other.map_ || map() == other.map(); }
+
+ private:
+  const Map& map() const {
+    static const Map kEmpty;
+    return map_ != nullptr ? *map_ : kEmpty;
+  }
+  Map& Mutable() {
+    if (map_ == nullptr) {
+      map_ = std::make_shared<Map>();
+    } else if (map_.use_count() > 1) {
+      map_ = std::make_shared<Map>(*map_);
+    }
+    return *map_;
+  }
+
+  std::shared_ptr<Map> map_;
 };
 
 struct ChannelParams {
@@ -127,12 +175,12 @@ struct ChannelParams {
   // EM never saw, the default ln q plus unseen_pair_log_q. Empty for an
   // unadapted channel. An entry of kExcludedLogQ or less rules the pair out:
   // the original is not offered for that phrase at all (PlainChannel).
-  std::unordered_map<std::string, float> pair_log_q;
+  SharedLogTable pair_log_q;
   float unseen_pair_log_q = 0;
   // ln P(kept | original = word) for words whose swap rate was learned
   // (LearnedChannel), keyed by the lower-case word as written; every other
   // word with substitutes is kept with probability 1 - swap_rate.
-  std::unordered_map<std::string, float> keep_log;
+  SharedLogTable keep_log;
   std::string adapted_on;  // empty unless learnt by `unspin adapt`
 
   nlohmann::json ToJson() const;

@@ -178,6 +178,17 @@ bool Learner::Plausible(const std::string& original, const std::string& substitu
 
 bool Learner::AddPair(const std::string& profile, const std::string& original, const std::string& substitute,
                       LearnedKind kind) {
+  // "cross-breed" is also written "cross breed": both spellings are learned.
+  if (substitute.find('-') != std::string::npos) {
+    std::string spaced = substitute;
+    std::replace(spaced.begin(), spaced.end(), '-', ' ');
+    AddOnePair(profile, original, spaced, kind);
+  }
+  return AddOnePair(profile, original, substitute, kind);
+}
+
+bool Learner::AddOnePair(const std::string& profile, const std::string& original, const std::string& substitute,
+                         LearnedKind kind) {
   const std::string o = PhraseKey(original), s = PhraseKey(substitute);
   if (o.empty() || s.empty() || o == s) return false;
   if (o.find(' ') == std::string::npos && s.find(' ') == std::string::npos) {
@@ -420,7 +431,7 @@ ChannelParams PlainChannel(const ChannelParams& channel, const LearnedPairs& pai
   // Word for word, a list's pairs are candidates at the thesaurus's q: a
   // peaked q(organization | network) from "neural organization" would read
   // every "organization" of plain prose as "network". Phrases keep theirs.
-  std::erase_if(plain.pair_log_q, [](const auto& entry) {
+  plain.pair_log_q.erase_if([](const auto& entry) {
     return entry.first.ends_with("\t*") || entry.first.find(' ') == std::string::npos;
   });
   LexiconFilter thesauri = channel.filter;

@@ -106,6 +106,8 @@ class Learner {
   // False if either side is no phrase of 1..4 words, or both are the same.
   bool AddPair(const std::string& profile, const std::string& original, const std::string& substitute,
                LearnedKind kind);
+  bool AddOnePair(const std::string& profile, const std::string& original, const std::string& substitute,
+                  LearnedKind kind);
 
   const Lexicon& lexicon_;
   LearnedPairs pairs_;

@@ -4,11 +4,13 @@
 #include <cmath>
 #include <limits>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "lexicon/inflect.h"
 #include "text/case.h"
 #include "text/tokenizer.h"
 #include "text/utf8.h"
+#include "util/strings.h"
 
 namespace unspin {
 
@@ -17,6 +19,13 @@ namespace {
 constexpr double kLn10 = 2.302585092994046;
 // Paths kept per word position; a phrase of a few words has far fewer.
 constexpr size_t kBeam = 64;
+
+// ln of how much likelier a learned term ("random forest") is than another
+// reading of the same words that the channel allows equally: a tortured
+// phrase stands for a term of its field. Measured on a split of the PPS
+// development list (docs/DECISIONS.md): top-1 rises with it up to about
+// this value and no further.
+constexpr double kKnownTermLogBonus = 10.0;
 
 struct Path {
   LmState state;
@@ -59,7 +68,25 @@ struct Suggester::Impl {
   std::unordered_map<std::string, std::vector<Candidate>> lists;
   std::vector<OriginalReading> readings;
 
-  Impl(const Model& m, const ChannelParams& c) : model(m) { SetChannel(c); }
+  // The originals of the learned phrase lists ("random forest"): the terms
+  // of a field, which a tortured phrase stands for far more often than
+  // for any other reading of its words.
+  std::unordered_set<std::string> known_terms;
+  static constexpr size_t kMaxTermWords = 6;
+  std::vector<std::string> terms_by_length[kMaxTermWords + 1];
+
+  Impl(const Model& m, const ChannelParams& c) : model(m) {
+    SetChannel(c);
+    if (model.learned() != nullptr) {
+      for (const LearnedPair& p : model.learned()->pairs()) {
+        if (p.kind == LearnedKind::kPhrase && p.original.find(' ') != std::string::npos) {
+          if (!known_terms.insert(p.original).second) continue;
+          const size_t n = Split(p.original, ' ').size();
+          if (n <= kMaxTermWords) terms_by_length[n].push_back(p.original);
+        }
+      }
+    }
+  }
 
   void SetChannel(const ChannelParams& c) {
     channel = c;
@@ -98,6 +125,84 @@ struct Suggester::Impl {
     }
     return "thesaurus";
   }
+
+  // The best alignment of the observed `words` to `term`: each term word
+  // either the observed word kept or part of a candidate of a run of
+  // observed words. Fills the channel part of *path's score, its swaps,
+  // sources and evidence; false if there is none or it swaps nothing.
+  bool AlignTerm(const std::vector<std::string>& words, const std::vector<std::string>& term, int max_span,
+                 double log_rho, double log_keep, Path* path) {
+    const Lexicon& lex = model.lexicon();
+    const size_t n = words.size(), m = term.size();
+    constexpr double kNone = -std::numeric_limits<double>::infinity();
+    struct Cell {
+      double score = kNone;
+      size_t from_i = 0, from_j = 0;
+      const Candidate* swap = nullptr;  // null: a kept word
+    };
+    std::vector<Cell> f((n + 1) * (m + 1));
+    Cell* const cells = f.data();
+    if (cells == nullptr) return false;
+    auto at_cell = [&](size_t i, size_t j) -> Cell& { return cells[i * (m + 1) + j]; };
+    cells[0].score = 0;
+    std::vector<std::string> run;
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t j = 0; j <= m; ++j) {
+        const Cell& here = at_cell(i, j);
+        if (here.score == kNone) continue;
+        if (j < m && words[i] == term[j]) {
+          const uint32_t id = lex.Find(words[i]);
+          const double keep = id != Lexicon::kNone && lex.HasSubstitutes(id, channel.filter) ? log_keep : 0.0;
+          Cell& next = at_cell(i + 1, j + 1);
+          if (here.score + keep > next.score) next = {here.score + keep, i, j, nullptr};
+        }
+        run.clear();
+        for (size_t k = i; k < n && k < i + static_cast<size_t>(max_span); ++k) {
+          run.push_back(words[k]);
+          for (const Candidate& c : List(run)) {
+            size_t used = 0;
+            bool matches = true;
+            for (size_t start = 0; start <= c.text.size() && matches;) {
+              const size_t space = std::min(c.text.find(' ', start), c.text.size());
+              matches = j + used < m && c.text.substr(start, space - start) == term[j + used];
+              ++used;
+              start = space + 1;
+            }
+            if (!matches) continue;
+            Cell& next = at_cell(k + 1, j + used);
+            const double score = here.score + log_rho + c.weight;
+            if (score > next.score) next = {score, i, j, &c};
+          }
+        }
+      }
+    }
+    if (at_cell(n, m).score == kNone) return false;
+    *path = Path();
+    path->score = at_cell(n, m).score;
+    for (size_t i = n, j = m; i > 0;) {
+      const Cell& c = at_cell(i, j);
+      if (c.swap != nullptr) {
+        ++path->swaps;
+        const std::vector<std::string> observed(words.begin() + static_cast<std::ptrdiff_t>(c.from_i),
+                                                words.begin() + static_cast<std::ptrdiff_t>(i));
+        std::string source = SourceOf(c.swap->original, observed);
+        if (source == "learned" && model.learned() != nullptr) {
+          path->evidence += model.learned()->Count(lex.Key(c.swap->original), Join(observed, ' '));
+        }
+        if (std::find(path->sources.begin(), path->sources.end(), source) == path->sources.end()) {
+          path->sources.insert(path->sources.begin(), std::move(source));
+        }
+      }
+      const size_t from_i = c.from_i, from_j = c.from_j;
+      i = from_i;
+      j = from_j;
+    }
+    return path->swaps > 0;
+  }
+
+  // The learned terms are the learned pairs' knowledge: a channel without
+  // the learned source does not use them either.
+  bool UsesLearned() const { return (channel.filter.sources & MaskOf(Source::kLearned)) != 0; }
 
   double Word(uint32_t id, LmState* state) const {
     const LanguageModel& lm = model.lm();
@@ -164,8 +269,24 @@ struct Suggester::Impl {
         }
       }
     }
-    // Complete paths, one per text (the best), every one in the normaliser.
+    // Known terms the beam may have lost: a term whose words the phrase's
+    // words reach, each kept or swapped for a candidate of a run of them
+    // (an alignment found by dynamic programming over the channel
+    // weights), scored as the lattice scores that path.
     std::vector<Path>& done = at.back();
+    for (size_t length = words.size() > 2 ? words.size() - 2 : 1; UsesLearned() && length <= words.size() + 2;
+         ++length) {
+      if (length > kMaxTermWords) break;
+      for (const std::string& term : terms_by_length[length]) {
+        Path p;
+        if (!AlignTerm(words, Split(term, ' '), max_span, log_rho, log_keep, &p)) continue;
+        p.state = start;
+        for (const std::string& w : Split(term, ' ')) p.score += Word(lm.Vocab(w), &p.state);
+        p.text = term;
+        done.push_back(std::move(p));
+      }
+    }
+    // Complete paths, one per text (the best), every one in the normaliser.
     std::sort(done.begin(), done.end(), [](const Path& a, const Path& b) { return a.score > b.score; });
     std::vector<Path> unique;
     for (Path& p : done) {
@@ -173,6 +294,10 @@ struct Suggester::Impl {
         unique.push_back(std::move(p));
       }
     }
+    for (Path& p : unique) {
+      if (p.swaps > 0 && UsesLearned() && known_terms.contains(p.text)) p.score += kKnownTermLogBonus;
+    }
+    std::stable_sort(unique.begin(), unique.end(), [](const Path& a, const Path& b) { return a.score > b.score; });
     std::vector<double> scores;
     for (const Path& p : unique) scores.push_back(p.score);
     const double total = LogSumExp(scores);

@@ -29,6 +29,15 @@ struct Suggestion {
   // seen in a spinner's output), "table" (the rewrite table), "thesaurus".
   std::vector<std::string> sources;
   uint32_t evidence = 0;  // times the learned pairs among its swaps were seen, summed
+
+  // "learned" when a learned pair is among its swaps, else its first
+  // source ("thesaurus" if it has none).
+  std::string MainSource() const {
+    for (const std::string& name : sources) {
+      if (name == "learned") return name;
+    }
+    return sources.empty() ? "thesaurus" : sources.front();
+  }
 };
 
 class Suggester {

@@ -95,6 +95,8 @@ Status ForEachJsonlResult(JsonlReader& reader, const std::function<nlohmann::jso
       ++*errors;
     } else {
       record = make(item);
+      // A record the command could not process carries an "error" too.
+      if (record.contains("error")) ++*errors;
     }
     ++*records;
     std::string line = DumpJson(record);

@@ -32,6 +32,17 @@ nlohmann::json DetectJson(const DecodeResult& r) {
   return j;
 }
 
+nlohmann::json SuggestionsJson(const std::vector<Suggestion>& suggestions) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Suggestion& s : suggestions) {
+    nlohmann::json j = {{"original", s.original}, {"score", s.score}, {"sources", s.sources}};
+    j["source"] = s.MainSource();
+    if (s.evidence > 0) j["evidence"] = s.evidence;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
 nlohmann::json MatchesJson(const std::vector<TraceMatch>& matches) {
   nlohmann::json out = nlohmann::json::array();
   for (const TraceMatch& m : matches) {

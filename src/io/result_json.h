@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "decoder/decoder.h"
+#include "decoder/suggest.h"
 #include "trace/index.h"
 
 namespace unspin {
@@ -29,6 +30,10 @@ nlohmann::json DetectJson(const DecodeResult& result);
 // [{id, similarity, source_coverage, words, source_words, shared_words,
 //   evidence: [{start, end, text, source_start, source_end, source_text}]}]
 nlohmann::json MatchesJson(const std::vector<TraceMatch>& matches);
+// [{"original", "score", "source", "sources", "evidence"?}], best first:
+// "source" is "learned" when a learned pair is among the swaps, else the
+// first source; "evidence" the learned pairs' counts, when there are any.
+nlohmann::json SuggestionsJson(const std::vector<Suggestion>& suggestions);
 
 }  // namespace unspin
 

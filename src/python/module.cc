@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "decoder/decoder.h"
+#include "decoder/suggest.h"
 #include "io/jsonl.h"
 #include "io/result_json.h"
 #include "util/file_io.h"
@@ -89,6 +90,32 @@ class Engine {
     auto model = Model::Open(dir);
     if (!model.ok()) Raise(model.status().WithContext("loading model " + dir));
     model_ = std::move(*model);
+  }
+
+  py::list Suggest(const py::str& phrase_str, const py::str& context_str, int top) {
+    const std::string phrase = Utf8(phrase_str), context = Utf8(context_str);
+    if (top < 1 || top > 100) throw py::value_error("top must be between 1 and 100");
+    std::vector<Suggestion> suggestions;
+    Status status;
+    {
+      py::gil_scoped_release release;
+      Suggester suggester(*model_);
+      status = suggester.Suggest(phrase, context, top, &suggestions);
+    }
+    if (!status.ok()) Raise(status);
+    py::list out;
+    for (const Suggestion& s : suggestions) {
+      py::dict d;
+      d["original"] = s.original;
+      d["score"] = s.score;
+      py::list sources;
+      for (const std::string& name : s.sources) sources.append(name);
+      d["sources"] = sources;
+      d["source"] = s.MainSource();
+      d["evidence"] = s.evidence;
+      out.append(d);
+    }
+    return out;
   }
 
   py::dict Detect(const py::str& text_str, double threshold) {
@@ -331,6 +358,9 @@ PYBIND11_MODULE(_unspin, m) {
            "indexes (byte_start/byte_end: UTF-8 bytes).")
       .def("restore", &Engine::Restore, py::arg("text"), py::arg("threshold") = -1.0,
            "The text with each flagged span replaced by its likely original.")
+      .def("suggest", &Engine::Suggest, py::arg("phrase"), py::arg("context") = "", py::arg("top") = 5,
+           "The likely originals of a suspicious phrase, best first: [{original, score, source, sources, "
+           "evidence}].")
       .def("spin", &Engine::Spin, py::arg("text"), py::arg("profile") = "phrase", py::arg("rate") = 0.2,
            py::arg("seed") = 1, "Spin a text: {text, swaps}.")
       .def("index_add", &Engine::IndexAdd, py::arg("index"), py::arg("docs"),

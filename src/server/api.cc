@@ -23,6 +23,7 @@ ApiResponse Ok(const nlohmann::json& j) { return {200, DumpJson(j), 0}; }
 // What a request asks: its text and options, or the error to answer with.
 struct ParsedRequest {
   std::string text;
+  std::string context;  // suggest: the text before the phrase
   double threshold = -1;  // negative: the default
   size_t top = 5;
   size_t max_evidence = 200;
@@ -54,7 +55,7 @@ bool ReadNumber(const nlohmann::json& j, const char* name, double lo, double hi,
   return true;
 }
 
-ParsedRequest Parse(std::string_view body, std::string_view content_type_header, bool trace) {
+ParsedRequest Parse(std::string_view body, std::string_view content_type_header, bool trace, bool suggest) {
   ParsedRequest p;
   // Media types are case-insensitive (RFC 9110, 8.3.1).
   const std::string content_type = ToLower(content_type_header);
@@ -81,6 +82,13 @@ ParsedRequest Parse(std::string_view body, std::string_view content_type_header,
         p.text = value.get<std::string>();
       } else if (key == "threshold") {
         if (!ReadNumber(value, "threshold", 0, 1, &p.threshold, &p)) return p;
+      } else if (suggest && key == "context") {
+        if (!value.is_string()) return Refuse(400, "invalid_field", "\"context\" must be a string");
+        p.context = value.get<std::string>();
+      } else if (suggest && key == "top") {
+        double v = 0;
+        if (!ReadNumber(value, "top", 1, 100, &v, &p)) return p;
+        p.top = static_cast<size_t>(v);
       } else if (trace && (key == "top" || key == "max_evidence")) {
         double v = 0;
         if (!ReadNumber(value, key.c_str(), key == "top" ? 1 : 0, key == "top" ? 100 : 10000, &v, &p)) return p;
@@ -88,7 +96,7 @@ ParsedRequest Parse(std::string_view body, std::string_view content_type_header,
       } else {
         return Refuse(400, "unknown_field",
                       "unknown field \"" + key + "\"; known fields: text, threshold" +
-                          (trace ? ", top, max_evidence" : ""));
+                          (trace ? ", top, max_evidence" : suggest ? ", context, top" : ""));
       }
     }
     if (!j.contains("text")) return Refuse(400, "missing_text", "body has no \"text\" field");
@@ -143,6 +151,7 @@ Api::Api(const Model& model, std::vector<std::unique_ptr<TraceIndex>> indexes, c
   workers_.resize(limits_.workers);
   for (size_t i = 0; i < workers_.size(); ++i) {
     workers_[i].decoder = std::make_unique<Decoder>(model_);
+    workers_[i].suggester = std::make_unique<Suggester>(model_);
     if (i < indexes.size()) workers_[i].index = std::move(indexes[i]);
     free_.push_back(workers_.size() - 1 - i);
   }
@@ -160,6 +169,10 @@ ApiResponse Api::Trace(std::string_view body, std::string_view content_type) {
   return Handle(Kind::kTrace, body, content_type);
 }
 
+ApiResponse Api::Suggest(std::string_view body, std::string_view content_type) {
+  return Handle(Kind::kSuggest, body, content_type);
+}
+
 ApiResponse Api::Handle(Kind kind, std::string_view body, std::string_view content_type) {
   const auto deadline = std::chrono::steady_clock::now() + limits_.request_timeout;
   if (body.size() > limits_.max_body_bytes) {
@@ -170,7 +183,7 @@ ApiResponse Api::Handle(Kind kind, std::string_view body, std::string_view conte
   if (kind == Kind::kTrace && !has_index()) {
     return ErrorResponse(404, "no_index", "this server has no trace index; start it with serve --index DIR");
   }
-  ParsedRequest request = Parse(body, content_type, kind == Kind::kTrace);
+  ParsedRequest request = Parse(body, content_type, kind == Kind::kTrace, kind == Kind::kSuggest);
   if (!request.ok) return request.error;
 
   Lease lease(this, deadline);
@@ -188,6 +201,15 @@ ApiResponse Api::Handle(Kind kind, std::string_view body, std::string_view conte
     auto matches = w.index->Query(request.text, options);
     if (!matches.ok()) return ErrorResponse(500, "index_error", matches.status().message());
     return Ok({{"matches", MatchesJson(*matches)}});
+  }
+
+  if (kind == Kind::kSuggest) {
+    std::vector<Suggestion> suggestions;
+    if (Status s = w.suggester->Suggest(request.text, request.context, static_cast<int>(request.top), &suggestions);
+        !s.ok()) {
+      return ErrorResponse(400, "invalid_phrase", s.message());
+    }
+    return Ok({{"suggestions", SuggestionsJson(suggestions)}});
   }
 
   // A per-request threshold changes this worker's channel for the request

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "decoder/decoder.h"
+#include "decoder/suggest.h"
 #include "trace/index.h"
 
 namespace unspin {
@@ -60,6 +61,9 @@ class Api {
   ApiResponse Detect(std::string_view body, std::string_view content_type);
   ApiResponse Restore(std::string_view body, std::string_view content_type);
   ApiResponse Trace(std::string_view body, std::string_view content_type);
+  // {"text": PHRASE, "context"?: TEXT, "top"?: K} -> {"suggestions": [{"original", "score", "source",
+  // "sources", "evidence"?}]}, as `unspin suggest --json`.
+  ApiResponse Suggest(std::string_view body, std::string_view content_type);
   // {"status": "ok", "version", "workers", "busy", "trace"}
   ApiResponse Health();
 
@@ -69,10 +73,11 @@ class Api {
  private:
   struct Worker {
     std::unique_ptr<Decoder> decoder;
+    std::unique_ptr<Suggester> suggester;
     std::unique_ptr<TraceIndex> index;  // null without an index
   };
   class Lease;
-  enum class Kind { kDetect, kRestore, kTrace };
+  enum class Kind { kDetect, kRestore, kTrace, kSuggest };
   ApiResponse Handle(Kind kind, std::string_view body, std::string_view content_type);
 
   const Model& model_;

@@ -104,3 +104,22 @@ def test_errors(engine, tmp_path):
     with pytest.raises(UnicodeEncodeError):
         engine.detect("a lone surrogate \ud800 is not text")
     assert engine.detect("")["words"] == 0
+
+
+def test_suggest_ranks_originals_with_sources(engine):
+    s = engine.suggest("bosom peril")
+    assert s[0]["original"] == "breast cancer" and s[0]["source"] == "learned" and s[0]["evidence"] >= 1
+    assert all(a["score"] >= b["score"] for a, b in zip(s, s[1:]))
+    assert len(engine.suggest("flag to commotion", context="with a higher", top=2)) <= 2
+    with pytest.raises(ValueError, match="at most 12"):
+        engine.suggest("a b c d e f g h i j k l m")
+    with pytest.raises(ValueError, match="top"):
+        engine.suggest("bosom peril", top=0)
+
+
+def test_detect_names_the_learned_spinner(engine):
+    spun = ("The corporate mentioned on Tuesday that its new software program will assist folks monitor their "
+            "well being, and specialists count on the launch to spice up gross sales throughout the nation.")
+    r = engine.detect(spun)
+    assert r["profile"]["name"] == "autoblog-common" and r["profile"]["probability"] >= 0.5
+    assert "profile" not in engine.detect(NEWS)

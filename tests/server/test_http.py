@@ -43,6 +43,21 @@ def test_restore(server):
     assert "women and children" in answer["text"] and answer["spans"] > 0
 
 
+def test_suggest(server):
+    status, _, answer = server.json("POST", "/v1/suggest", {"text": "bosom peril", "top": 3})
+    assert status == 200
+    assert answer["suggestions"][0]["original"] == "breast cancer" and len(answer["suggestions"]) <= 3
+    cli = json.loads(subprocess.run([UNSPIN, "suggest", "--json", "--top", "3", "bosom peril"],
+                                    capture_output=True, check=True).stdout)
+    assert answer["suggestions"] == cli["suggestions"]
+    status, _, err = server.json("POST", "/v1/suggest", {"text": "a b c d e f g h i j k l m"})
+    assert status == 400 and err["code"] == "invalid_phrase"
+    status, _, err = server.json("POST", "/v1/suggest", {"text": "bosom peril", "context": 3})
+    assert status == 400 and err["code"] == "invalid_field"
+    status, _, err = server.json("POST", "/v1/suggest", {"text": "bosom peril", "max_evidence": 3})
+    assert status == 400 and err["code"] == "unknown_field" and "context, top" in err["error"]
+
+
 def test_concurrent_requests_agree(server):
     results, errors = [], []
 
