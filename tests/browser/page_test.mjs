@@ -79,6 +79,9 @@ try {
   // Click works too, on another phrase.
   await marks.nth(count - 1).click();
   assert.match(await page.textContent("#suggestion"), /was probably/);
+  // ...and lists the phrase's three likeliest originals (POST /v1/suggest).
+  await page.waitForSelector("#suggestion .top-three");
+  assert.match(await page.textContent("#suggestion .top-three"), /^Likely originals: \u201c[^\u201d]+\u201d \d+ % \(\w+\)/);
 
   // The restored text, and the button that copies it.
   const restored = await page.inputValue("#restored");
