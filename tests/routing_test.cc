@@ -116,6 +116,14 @@ TEST(Decoder, RoutesAutoblogTextAndLeavesCleanProseAlone) {
   EXPECT_TRUE(spun.spun);
   EXPECT_NE(spun.restored.find("software will"), std::string::npos) << spun.restored;
   EXPECT_NE(spun.restored.find("said"), std::string::npos) << spun.restored;
+  // The spans a learned pair explains carry its evidence.
+  bool mentioned = false;
+  for (const RestoredSpan& span : spun.spans) {
+    if (span.text != "mentioned") continue;
+    mentioned = true;
+    EXPECT_GT(span.learned_count, 0u);
+  }
+  EXPECT_TRUE(mentioned);
 
   // (Formal prose full of the spinner's favourite substitutes, "however",
   // "within", "had been", can be routed: they are its evidence.)
@@ -136,6 +144,17 @@ TEST(Decoder, RoutesAutoblogTextAndLeavesCleanProseAlone) {
   }
   EXPECT_EQ(decoder.ScoringChannel(plain).calibration.bias, model.channel().calibration.bias);
   EXPECT_NEAR(plain.log_odds, plain.LogOdds(model.channel().calibration), 1e-9);
+
+  // A channel with a source left out (as eval's decoder lexicons) keeps
+  // it out on the plain path too.
+  ChannelParams without_mythes = model.channel();
+  without_mythes.filter.sources = static_cast<SourceMask>(without_mythes.filter.sources & ~MaskOf(Source::kMythes));
+  decoder.set_channel(without_mythes);
+  DecodeResult narrowed;
+  decoder.Decode(clean, &narrowed);
+  EXPECT_FALSE(narrowed.routed);
+  EXPECT_EQ(decoder.ScoringChannel(narrowed).filter.sources, without_mythes.filter.sources);
+  decoder.set_channel(model.channel());
 
   // Routing off: every document decoded with the learned pairs.
   decoder.set_routing(false);

@@ -69,9 +69,9 @@ void Model::SetUpRouting() {
 }
 
 ChannelParams Model::PlainChannelFor(const ChannelParams& channel) const {
+  // The lexicon filter stays the caller's (an evaluation may leave a source
+  // out); only the learned tables differ.
   ChannelParams c = channel;
-  c.filter.sources = plain_channel_->filter.sources;
-  c.secondary_sources = plain_channel_->secondary_sources;
   c.pair_log_q = plain_channel_->pair_log_q;
   c.keep_log = plain_channel_->keep_log;
   c.unseen_pair_log_q = plain_channel_->unseen_pair_log_q;
@@ -770,7 +770,37 @@ struct Decoder::Impl {
     span.confidence = confidence;
     span.original_confidence = original_share;
     span.features = features;
+    span.learned_count = LearnedCount(first_word, end_word, c);
     out->spans.push_back(std::move(span));
+  }
+
+  // Times the learned table saw the spinner write the observed words for
+  // the candidate's original (as lemmas), 0 without learned pairs.
+  uint32_t LearnedCount(size_t first_word, size_t end_word, const Candidate& c) const {
+    const LearnedPairs* learned = model.learned();
+    if (learned == nullptr || (channel.filter.sources & MaskOf(Source::kLearned)) == 0) return 0;
+    const Lexicon& lex = model.lexicon();
+    std::string observed;
+    for (size_t k = first_word; k < end_word; ++k) {
+      if (!observed.empty()) observed += ' ';
+      observed += words[k].lower;
+    }
+    // The table holds lemma pairs; either side may be an inflected form.
+    auto with_lemmas = [&](uint32_t id, std::string as_written) {
+      std::vector<std::string> keys = {std::move(as_written)};
+      if (id == Lexicon::kNone) return keys;
+      std::vector<Lexicon::Analysis> analyses;
+      lex.Analyses(id, &analyses);
+      for (const Lexicon::Analysis& a : analyses) keys.emplace_back(lex.Key(a.lemma));
+      return keys;
+    };
+    uint32_t count = 0;
+    for (const std::string& original : with_lemmas(c.original, std::string(lex.Key(c.original)))) {
+      for (const std::string& substitute : with_lemmas(lex.Find(observed), observed)) {
+        count = std::max(count, learned->Count(original, substitute));
+      }
+    }
+    return count;
   }
 
   // Decoder::BestOriginals for the words [i, end) of the text ReadWords

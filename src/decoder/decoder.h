@@ -70,8 +70,9 @@ class Model {
   // learned source.
   const ProfileRouter* router() const { return router_.get(); }
   const ChannelParams* plain_channel() const { return plain_channel_.get(); }
-  // `channel` with the plain channel's pairs in place of its own (its other
-  // fields kept). Precondition: plain_channel() is not null.
+  // `channel` with the plain channel's learned tables (pair_log_q,
+  // keep_log) in place of its own, every other field kept, the lexicon
+  // filter included. Precondition: plain_channel() is not null.
   ChannelParams PlainChannelFor(const ChannelParams& channel) const;
 
   // The compiled candidate lists of the model's channel, or null.
@@ -102,6 +103,9 @@ struct RestoredSpan {
   double confidence = 0;
   double original_confidence = 0;  // the same for this very original
   SpanFeatures features = {};      // what the span model saw
+  // Times the learned table saw a spinner write this text for this
+  // original (0: no learned pair explains the span).
+  uint32_t learned_count = 0;
 };
 
 struct DecodeResult {

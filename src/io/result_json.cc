@@ -17,6 +17,8 @@ nlohmann::json SpansJson(const std::vector<RestoredSpan>& spans) {
                    {"original", s.original},
                    {"confidence", s.confidence},
                    {"original_confidence", s.original_confidence}});
+    // A span a learned pair explains says so, with its evidence.
+    if (s.learned_count > 0) out.back()["learned"] = {{"count", s.learned_count}};
   }
   return out;
 }
