@@ -35,7 +35,11 @@ ProfileRouter::ProfileRouter(const LearnedPairs& pairs, const Lexicon& lexicon, 
   for (const LearnedPair& p : pairs.pairs()) {
     if (rates.count(p.profile) != 0) counts[p.profile][p.original][p.substitute] += p.count;
   }
-  for (const auto& [name, profile_rates] : rates) {
+  for (const auto& entry : rates) {
+    // Named, not bound: a lambda below uses them (clang 14 cannot capture
+    // a structured binding).
+    const std::string& name = entry.first;
+    const auto& profile_rates = entry.second;
     auto rho = [&](const std::string& word) -> double {
       auto it = profile_rates.find(word);
       if (it == profile_rates.end()) return -1;
