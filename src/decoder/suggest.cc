@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -126,6 +127,19 @@ struct Suggester::Impl {
     return "thesaurus";
   }
 
+  // Counts a swap of the observed words for `original` into *path: its
+  // source (once per path, in text order) and the learned pair's evidence.
+  void CreditSwap(uint32_t original, const std::vector<std::string>& observed, Path* path) {
+    ++path->swaps;
+    std::string source = SourceOf(original, observed);
+    if (source == "learned" && model.learned() != nullptr) {
+      path->evidence += model.learned()->Count(model.lexicon().Key(original), Join(observed, ' '));
+    }
+    if (std::find(path->sources.begin(), path->sources.end(), source) == path->sources.end()) {
+      path->sources.push_back(std::move(source));
+    }
+  }
+
   // The best alignment of the observed `words` to `term`: each term word
   // either the observed word kept or part of a candidate of a run of
   // observed words. Fills the channel part of *path's score, its swaps,
@@ -179,23 +193,21 @@ struct Suggester::Impl {
     if (at_cell(n, m).score == kNone) return false;
     *path = Path();
     path->score = at_cell(n, m).score;
+    // The swaps, back to front: (first observed word, end, candidate).
+    std::vector<std::tuple<size_t, size_t, const Candidate*>> swaps;
     for (size_t i = n, j = m; i > 0;) {
       const Cell& c = at_cell(i, j);
-      if (c.swap != nullptr) {
-        ++path->swaps;
-        const std::vector<std::string> observed(words.begin() + static_cast<std::ptrdiff_t>(c.from_i),
-                                                words.begin() + static_cast<std::ptrdiff_t>(i));
-        std::string source = SourceOf(c.swap->original, observed);
-        if (source == "learned" && model.learned() != nullptr) {
-          path->evidence += model.learned()->Count(lex.Key(c.swap->original), Join(observed, ' '));
-        }
-        if (std::find(path->sources.begin(), path->sources.end(), source) == path->sources.end()) {
-          path->sources.insert(path->sources.begin(), std::move(source));
-        }
-      }
+      if (c.swap != nullptr) swaps.emplace_back(c.from_i, i, c.swap);
       const size_t from_i = c.from_i, from_j = c.from_j;
       i = from_i;
       j = from_j;
+    }
+    for (auto it = swaps.rbegin(); it != swaps.rend(); ++it) {
+      const auto& [begin, end, candidate] = *it;
+      CreditSwap(candidate->original,
+                 std::vector<std::string>(words.begin() + static_cast<std::ptrdiff_t>(begin),
+                                          words.begin() + static_cast<std::ptrdiff_t>(end)),
+                 path);
     }
     return path->swaps > 0;
   }
@@ -254,16 +266,7 @@ struct Suggester::Impl {
             swapped.score += log_rho + c.weight;
             for (uint32_t w : c.lm) swapped.score += Word(w, &swapped.state);
             swapped.text += (swapped.text.empty() ? "" : " ") + std::string(c.text);
-            ++swapped.swaps;
-            std::string source = SourceOf(c.original, run);
-            if (source == "learned" && model.learned() != nullptr) {
-              std::string observed;
-              for (const std::string& w : run) observed += (observed.empty() ? "" : " ") + w;
-              swapped.evidence += model.learned()->Count(lex.Key(c.original), observed);
-            }
-            if (std::find(swapped.sources.begin(), swapped.sources.end(), source) == swapped.sources.end()) {
-              swapped.sources.push_back(std::move(source));
-            }
+            CreditSwap(c.original, run, &swapped);
             at[i + static_cast<size_t>(n)].push_back(std::move(swapped));
           }
         }
