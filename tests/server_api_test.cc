@@ -151,6 +151,13 @@ TEST(ServerApi, TraceFindsTheSource) {
   const nlohmann::json j = Json(r);
   ASSERT_EQ(j["matches"].size(), 1u) << r.body;
   EXPECT_EQ(j["matches"][0]["id"], "cairo");
+  // By default the restoration is traced too, and its share is reported.
+  EXPECT_GT(j["matches"][0]["restored_similarity"].get<double>(), j["matches"][0]["similarity"].get<double>());
+  const ApiResponse plain = api.Trace(R"({"text": ")" + copy + R"(", "top": 1, "restore": false})", "");
+  ASSERT_EQ(plain.status, 200) << plain.body;
+  EXPECT_EQ(Json(plain)["matches"][0]["id"], "cairo");
+  EXPECT_FALSE(Json(plain)["matches"][0].contains("restored_similarity"));
+  ExpectError(api.Trace(R"({"text": "x", "restore": "yes"})", ""), 400, "invalid_field");
   ExpectError(api.Trace(R"({"text": "x", "top": 0})", ""), 400, "invalid_field");
   std::filesystem::remove_all(dir);
 }

@@ -209,8 +209,8 @@ TEST(Fingerprint, SignaturesAndBandsAreStable) {
   EXPECT_GT(shingles.size(), 10u);
   fp.Signature(shingles, &sig);
   fp.BandKeys(sig, &keys);
-  EXPECT_EQ(sig.size(), 128u);
-  EXPECT_EQ(keys.size(), 32u);
+  EXPECT_EQ(sig.size(), 256u);
+  EXPECT_EQ(keys.size(), 64u);
   fp.Signature(shingles, &again);
   EXPECT_EQ(sig, again);
   // A text of fewer anchors than a shingle still has one shingle.
@@ -270,6 +270,96 @@ TEST_F(TraceIndexTest, FindsTheSourceOfASpunCopyWithEvidence) {
                               {});
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->empty());
+}
+
+// Every anchor word of `text` replaced by a word of no lexicon, as a
+// spinner that swaps names would leave it: no anchor shingle survives.
+std::string WithAnchorsReplaced(const std::string& text) {
+  Fingerprinter fp(DefaultLexicon(), {});
+  std::vector<FingerprintWord> words;
+  fp.Words(text, &words);
+  std::string out;
+  size_t at = 0;
+  int n = 0;
+  for (const FingerprintWord& w : words) {
+    if (!w.anchor) continue;
+    out += text.substr(at, w.begin - at) + "zqx" + std::to_string(n++) + "v";
+    at = w.end;
+  }
+  return out + text.substr(at);
+}
+
+TEST_F(TraceIndexTest, TheRestorationFindsWhatTheWordingAsWrittenMisses) {
+  std::vector<std::string> texts = TestDocs(8);
+  texts.push_back(NewsText());
+  std::vector<IndexDoc> docs;
+  for (size_t i = 0; i < texts.size(); ++i) docs.push_back({"doc" + std::to_string(i), texts[i]});
+  auto index = TraceIndex::Open(dir_, DefaultLexicon(), TraceIndex::kCreate);
+  ASSERT_TRUE(index.ok()) << index.status().message();
+  AddReport report;
+  ASSERT_TRUE((*index)->Add(docs, &report).ok());
+  const std::string copy = WithAnchorsReplaced(texts.back());
+  TraceQueryOptions options;
+  options.threshold = 0.3;
+  auto as_written = (*index)->Query(copy, options);
+  ASSERT_TRUE(as_written.ok());
+  EXPECT_TRUE(as_written->empty());
+  // The restoration (here: the source itself) brings the anchors back.
+  options.restored = texts.back();
+  auto restored = (*index)->Query(copy, options);
+  ASSERT_TRUE(restored.ok());
+  ASSERT_FALSE(restored->empty());
+  const TraceMatch& best = (*restored)[0];
+  EXPECT_EQ(best.id, "doc8");
+  EXPECT_DOUBLE_EQ(best.restored_similarity, 1.0);
+  EXPECT_LT(best.similarity, best.restored_similarity);  // aligned, but no band of the copy met the source
+  // Evidence is of the copy as written.
+  ASSERT_FALSE(best.evidence.empty());
+  for (const TraceEvidence& e : best.evidence) {
+    EXPECT_EQ(copy.substr(e.query_begin, e.query_end - e.query_begin), e.query_text);
+  }
+}
+
+TEST_F(TraceIndexTest, OfSourcesExplainingTheCopyAlikeTheTighterRanksFirst) {
+  const std::string text = NewsText();
+  std::vector<IndexDoc> docs = {{"a-with-dateline", "LAS VEGAS (AP) — Fifty more words of a dateline and a "
+                                                   "preamble that the copy dropped. " + text},
+                                {"b-plain", text}};
+  auto index = TraceIndex::Open(dir_, DefaultLexicon(), TraceIndex::kCreate);
+  ASSERT_TRUE(index.ok());
+  AddReport report;
+  ASSERT_TRUE((*index)->Add(docs, &report).ok());
+  auto matches = (*index)->Query(Spin(text, "moby", 0.2, 3), {});
+  ASSERT_TRUE(matches.ok());
+  ASSERT_EQ(matches->size(), 2u);
+  EXPECT_DOUBLE_EQ((*matches)[0].similarity, (*matches)[1].similarity);
+  EXPECT_EQ((*matches)[0].id, "b-plain");
+  EXPECT_GT((*matches)[0].source_coverage, (*matches)[1].source_coverage);
+}
+
+TEST_F(TraceIndexTest, AnIndexKeepsTheBandsItWasMadeWith) {
+  FingerprintOptions older;
+  older.bands = 32;
+  older.rows = 4;
+  std::vector<std::string> texts = TestDocs(4);
+  std::vector<IndexDoc> docs;
+  for (size_t i = 0; i < texts.size(); ++i) docs.push_back({"doc" + std::to_string(i), texts[i]});
+  {
+    auto index = TraceIndex::Open(dir_, DefaultLexicon(), TraceIndex::kCreate, older);
+    ASSERT_TRUE(index.ok());
+    AddReport report;
+    ASSERT_TRUE((*index)->Add(docs, &report).ok());
+  }
+  auto index = TraceIndex::Open(dir_, DefaultLexicon(), TraceIndex::kReadOnly);
+  ASSERT_TRUE(index.ok());
+  EXPECT_EQ((*index)->fingerprint_options().bands, 32);
+  EXPECT_EQ((*index)->fingerprint_options().rows, 4);
+  TraceQueryStats stats;
+  auto matches = (*index)->Query(Spin(texts[1], "moby", 0.2, 1), {}, &stats);
+  ASSERT_TRUE(matches.ok());
+  ASSERT_FALSE(matches->empty());
+  EXPECT_EQ((*matches)[0].id, "doc1");
+  EXPECT_GE(stats.candidates, stats.verified);
 }
 
 // Opens the index's SQLite file directly, to damage it in a precise way.

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -11,6 +12,7 @@
 #include "io/jsonl.h"
 #include "io/result_json.h"
 #include "text/chunker.h"
+#include "decoder/decoder.h"
 #include "trace/index.h"
 
 namespace unspin::cli {
@@ -40,6 +42,7 @@ struct TraceFlags {
   size_t max_evidence = 200;
   bool replace_invalid = false;
   size_t max_record_bytes = size_t{64} << 20;
+  bool restore = true;  // also trace the query's restoration
 };
 
 // Exit code for an index that cannot be opened: like a model's (4) when
@@ -205,19 +208,41 @@ int RunTrace(const TraceFlags& f) {
   if (f.threshold < 0 || f.threshold > 1) {
     return Fail(InvalidArgumentError("--threshold must be between 0 and 1"), kExitUsage);
   }
-  auto lexicon = OpenModelLexicon(f.model);
-  if (!lexicon.ok()) return Fail(lexicon.status().WithContext("loading model"), kExitModel);
-  auto index = TraceIndex::Open(f.index, *lexicon, TraceIndex::kReadOnly);
+  // With restoration the whole model is needed (the decoder), else its
+  // lexicon alone.
+  std::unique_ptr<Model> model;
+  std::unique_ptr<Decoder> decoder;
+  std::optional<Lexicon> lexicon;
+  if (f.restore) {
+    auto opened = OpenModel(f.model);
+    if (!opened.ok()) return Fail(opened.status().WithContext("loading model"), kExitModel);
+    model = std::move(*opened);
+    decoder = std::make_unique<Decoder>(*model);
+  } else {
+    auto opened = OpenModelLexicon(f.model);
+    if (!opened.ok()) return Fail(opened.status().WithContext("loading model"), kExitModel);
+    lexicon.emplace(std::move(*opened));
+  }
+  auto index = TraceIndex::Open(f.index, model ? model->lexicon() : *lexicon, TraceIndex::kReadOnly);
   if (!index.ok()) return Fail(index.status(), IndexExitCode(index.status()));
-  TraceQueryOptions options;
-  options.max_results = f.top;
-  options.threshold = f.threshold;
-  options.max_evidence = f.max_evidence;
+  TraceQueryOptions base;
+  base.max_results = f.top;
+  base.threshold = f.threshold;
+  base.max_evidence = f.max_evidence;
+  DecodeResult restored;
+  auto query = [&](std::string_view text) {
+    TraceQueryOptions options = base;
+    if (decoder) {
+      decoder->DecodeDocument(text, &restored);
+      options.restored = restored.restored;
+    }
+    return (*index)->Query(text, options);
+  };
   return RunOnInputAndOutput(f.input, f.output, [&](int fd, Output* out) {
     if (f.jsonl) {
       const int code = RunJsonlBatch("trace", fd, f.max_record_bytes, f.replace_invalid, out, [&](const JsonlItem& item) {
         nlohmann::json record = {{"id", item.id}};
-        auto matches = (*index)->Query(item.text, options);
+        auto matches = query(item.text);
         if (!matches.ok()) {
           record["error"] = matches.status().message();
         } else {
@@ -229,7 +254,7 @@ int RunTrace(const TraceFlags& f) {
     }
     auto text = ReadQuery(fd, f.replace_invalid, f.max_record_bytes);
     if (!text.ok()) return Fail(text.status(), text.status().code() == StatusCode::kIoError ? kExitFailure : kExitBadInput);
-    auto matches = (*index)->Query(*text, options);
+    auto matches = query(*text);
     if (!matches.ok()) return Fail(matches.status(), IndexExitCode(matches.status()));
     const std::string body = f.json ? DumpJson({{"matches", MatchesJson(*matches)}}) + "\n" : HumanView(*matches, f.threshold);
     Status s = out->Write(body);
@@ -275,6 +300,9 @@ void AddTraceCommands(CLI::App* app, Runner* run) {
   t->add_option("--top", trace->top, "most matches reported")->capture_default_str();
   t->add_option("--threshold", trace->threshold, "least similarity reported")->capture_default_str();
   t->add_option("--max-evidence", trace->max_evidence, "most differing runs listed per match")->capture_default_str();
+  t->add_flag("!--no-restore", trace->restore,
+              "trace the text as written only, not also its restoration (faster; finds fewer copies of spinners "
+              "that swap names and stock phrases)");
   t->add_flag("--replace-invalid", trace->replace_invalid, "replace invalid UTF-8 with U+FFFD instead of failing");
   t->add_option("--max-record-bytes", trace->max_record_bytes, "longest input (or JSONL line) accepted")
       ->capture_default_str();

@@ -64,6 +64,7 @@ nlohmann::json MatchesJson(const std::vector<TraceMatch>& matches) {
                    {"source_words", m.source_words},
                    {"shared_words", m.shared_words},
                    {"evidence", evidence}});
+    if (m.restored_similarity > 0) out.back()["restored_similarity"] = m.restored_similarity;
   }
   return out;
 }

@@ -220,7 +220,7 @@ class Engine {
     return out;
   }
 
-  py::list Trace(const py::str& text_str, const std::string& index_dir, size_t top, double threshold) {
+  py::list Trace(const py::str& text_str, const std::string& index_dir, size_t top, double threshold, bool restore) {
     const std::string text = Utf8(text_str);
     if (!(threshold >= 0 && threshold <= 1)) throw py::value_error("threshold must be between 0 and 1");
     Result<std::vector<TraceMatch>> matches = std::vector<TraceMatch>();
@@ -236,6 +236,12 @@ class Engine {
         TraceQueryOptions options;
         options.max_results = top;
         options.threshold = threshold;
+        DecodeResult restoration;
+        if (restore) {
+          Decoder decoder(*model_);
+          decoder.DecodeDocument(text, &restoration);
+          options.restored = restoration.restored;
+        }
         matches = (*index)->Query(text, options);
       }
     }
@@ -257,6 +263,7 @@ class Engine {
       py::dict match;
       match["id"] = m.id;
       match["similarity"] = m.similarity;
+      if (m.restored_similarity > 0) match["restored_similarity"] = m.restored_similarity;
       match["source_coverage"] = m.source_coverage;
       match["words"] = m.query_words;
       match["source_words"] = m.source_words;
@@ -366,7 +373,9 @@ PYBIND11_MODULE(_unspin, m) {
       .def("index_add", &Engine::IndexAdd, py::arg("index"), py::arg("docs"),
            "Add (id, text) pairs to a trace index (made if missing), in one transaction.")
       .def("trace", &Engine::Trace, py::arg("text"), py::arg("index"), py::arg("top") = 5,
-           py::arg("threshold") = 0.3, "The indexed documents the text was copied from, best first.")
+           py::arg("threshold") = 0.3, py::arg("restore") = true,
+           "The indexed documents the text was copied from, best first. restore=True also traces the text's "
+           "restoration, which finds copies whose spinner swapped names and stock phrases.")
       .def("detect_jsonl", &Engine::DetectJsonl, py::arg("input"), py::arg("output"), py::arg("threshold") = -1.0,
            py::arg("max_record_bytes") = size_t{64} << 20,
            "Screen a JSONL file of {id, text} records as `unspin detect --jsonl` does, writing one result line per "

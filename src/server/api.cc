@@ -27,6 +27,7 @@ struct ParsedRequest {
   double threshold = -1;  // negative: the default
   size_t top = 5;
   size_t max_evidence = 200;
+  bool restore = true;  // trace: also trace the text's restoration
   bool ok = true;
   ApiResponse error;
 };
@@ -89,6 +90,9 @@ ParsedRequest Parse(std::string_view body, std::string_view content_type_header,
         double v = 0;
         if (!ReadNumber(value, "top", 1, 100, &v, &p)) return p;
         p.top = static_cast<size_t>(v);
+      } else if (trace && key == "restore") {
+        if (!value.is_boolean()) return Refuse(400, "invalid_field", "\"restore\" must be true or false");
+        p.restore = value.get<bool>();
       } else if (trace && (key == "top" || key == "max_evidence")) {
         double v = 0;
         if (!ReadNumber(value, key.c_str(), key == "top" ? 1 : 0, key == "top" ? 100 : 10000, &v, &p)) return p;
@@ -96,7 +100,7 @@ ParsedRequest Parse(std::string_view body, std::string_view content_type_header,
       } else {
         return Refuse(400, "unknown_field",
                       "unknown field \"" + key + "\"; known fields: text, threshold" +
-                          (trace ? ", top, max_evidence" : suggest ? ", context, top" : ""));
+                          (trace ? ", top, max_evidence, restore" : suggest ? ", context, top" : ""));
       }
     }
     if (!j.contains("text")) return Refuse(400, "missing_text", "body has no \"text\" field");
@@ -198,6 +202,16 @@ ApiResponse Api::Handle(Kind kind, std::string_view body, std::string_view conte
     options.max_results = request.top;
     if (request.threshold >= 0) options.threshold = request.threshold;
     options.max_evidence = request.max_evidence;
+    DecodeResult restoration;
+    if (request.restore) {
+      if (!w.decoder->DecodeDocumentUntil(request.text, deadline, &restoration, limits_.window_bytes)) {
+        return ErrorResponse(503, "timeout",
+                             "restoring the text took longer than the request's " +
+                                 std::to_string(limits_.request_timeout.count()) +
+                                 " ms limit (serve --request-timeout); send a shorter text, or \"restore\": false");
+      }
+      options.restored = restoration.restored;
+    }
     auto matches = w.index->Query(request.text, options);
     if (!matches.ok()) return ErrorResponse(500, "index_error", matches.status().message());
     return Ok({{"matches", MatchesJson(*matches)}});

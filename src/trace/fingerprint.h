@@ -42,7 +42,7 @@ enum class ShingleKind : uint8_t {
 struct FingerprintOptions {
   ShingleKind kind = ShingleKind::kAnchors;
   int shingle_words = 3;  // words per shingle
-  int bands = 32;
+  int bands = 64;
   int rows = 4;  // signature values per band
   // Which synonym sources make a word mutable; a spinner drawing on others
   // may change "anchors", which costs some shingles. Not the learned

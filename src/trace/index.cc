@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <unordered_set>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -298,30 +298,57 @@ Status TraceIndex::Add(std::span<const IndexDoc> docs, AddReport* report) {
 Result<std::vector<TraceMatch>> TraceIndex::Query(std::string_view text, const TraceQueryOptions& options,
                                                   TraceQueryStats* stats) {
   Impl& d = *impl_;
-  std::vector<FingerprintWord> query_words;
+  // One wording of the query: as written, or restored.
+  struct Wording {
+    std::string_view text;
+    std::vector<FingerprintWord> words;
+    std::vector<uint32_t> signature;
+    std::vector<uint64_t> hashes;
+  };
+  std::vector<Wording> wordings(options.restored.empty() ? 1 : 2);
+  wordings[0].text = text;
+  if (wordings.size() > 1) wordings[1].text = options.restored;
+  // Candidates: documents sharing at least one band with some wording, and
+  // how many bands they share.
+  std::unordered_map<int64_t, uint32_t> sharing;
   std::vector<uint64_t> shingles, keys;
-  std::vector<uint32_t> signature;
-  d.fingerprinter->Words(text, &query_words);
-  d.fingerprinter->Shingles(query_words, &shingles);
-  d.fingerprinter->Signature(shingles, &signature);
-  d.fingerprinter->BandKeys(signature, &keys);
-  // Candidates: documents sharing at least one band.
-  std::unordered_set<int64_t> sharing;
-  for (uint64_t key : keys) {
-    Statement& st = d.find_band;
-    st.Reset();
-    sqlite3_bind_int64(st.get(), 1, static_cast<sqlite3_int64>(key));
-    int rc;
-    while ((rc = st.Step()) == SQLITE_ROW) sharing.insert(sqlite3_column_int64(st.get(), 0));
-    if (rc != SQLITE_DONE) return SqlError(d.db, rc, "querying the index");
+  for (Wording& w : wordings) {
+    d.fingerprinter->Words(w.text, &w.words);
+    d.fingerprinter->Shingles(w.words, &shingles);
+    d.fingerprinter->Signature(shingles, &w.signature);
+    d.fingerprinter->BandKeys(w.signature, &keys);
+    for (const FingerprintWord& word : w.words) w.hashes.push_back(word.hash);
+    for (uint64_t key : keys) {
+      Statement& st = d.find_band;
+      st.Reset();
+      sqlite3_bind_int64(st.get(), 1, static_cast<sqlite3_int64>(key));
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW) ++sharing[sqlite3_column_int64(st.get(), 0)];
+      if (rc != SQLITE_DONE) return SqlError(d.db, rc, "querying the index");
+    }
   }
   struct Candidate {
     int64_t doc;
-    double estimate;
+    double estimate;  // the better wording's
   };
+  // At most options.estimate documents, those sharing the most bands, have
+  // their signatures read: a bound on the work of a query that shares bands
+  // with very many documents (a long text of common anchors). Below the
+  // bound every candidate is compared, since a true source may share just
+  // one band.
+  std::vector<std::pair<int64_t, uint32_t>> pool(sharing.begin(), sharing.end());
+  auto more_bands = [](const std::pair<int64_t, uint32_t>& a, const std::pair<int64_t, uint32_t>& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  };
+  if (pool.size() > options.estimate) {
+    std::partial_sort(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(options.estimate), pool.end(),
+                      more_bands);
+    pool.resize(options.estimate);
+  }
   std::vector<Candidate> candidates;
-  std::vector<uint32_t> other(signature.size());
-  for (int64_t doc : sharing) {
+  const size_t signature_size = wordings[0].signature.size();
+  std::vector<uint32_t> other(signature_size);
+  for (const auto& [doc, bands] : pool) {
     Statement& st = d.doc_signature;
     st.Reset();
     sqlite3_bind_int64(st.get(), 1, doc);
@@ -329,24 +356,29 @@ Result<std::vector<TraceMatch>> TraceIndex::Query(std::string_view text, const T
     if (rc != SQLITE_ROW) return SqlError(d.db, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "querying the index");
     const void* blob = sqlite3_column_blob(st.get(), 0);
     const size_t bytes = static_cast<size_t>(sqlite3_column_bytes(st.get(), 0));
-    if (bytes != signature.size() * sizeof(uint32_t)) {
+    if (bytes != signature_size * sizeof(uint32_t)) {
       return DataLossError(d.path + ": document " + std::to_string(doc) + " has a signature of " +
                            std::to_string(bytes) + " bytes");
     }
     if (bytes > 0) std::memcpy(other.data(), blob, bytes);
-    candidates.push_back({doc, SignatureSimilarity(signature, other)});
+    double estimate = 0;
+    for (const Wording& w : wordings) estimate = std::max(estimate, SignatureSimilarity(w.signature, other));
+    candidates.push_back({doc, estimate});
   }
   std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
     return a.estimate != b.estimate ? a.estimate > b.estimate : a.doc < b.doc;
   });
-  if (stats != nullptr) stats->candidates = candidates.size();
+  if (stats != nullptr) stats->candidates = sharing.size();
   if (candidates.size() > options.verify) candidates.resize(options.verify);
   if (stats != nullptr) stats->verified = candidates.size();
 
-  // Verification: align the words of the query with each candidate's.
+  // Verification: align the words of each wording with each candidate's.
+  const std::vector<FingerprintWord>& query_words = wordings[0].words;
   std::vector<FingerprintWord> source_words;
-  std::vector<uint64_t> query_hashes, source_hashes;
-  for (const auto& w : query_words) query_hashes.push_back(w.hash);
+  std::vector<uint64_t> source_hashes;
+  auto share = [](uint64_t shared, uint64_t of) {
+    return of == 0 ? 0.0 : static_cast<double>(shared) / static_cast<double>(of);
+  };
   std::vector<TraceMatch> matches;
   for (const Candidate& c : candidates) {
     Statement& st = d.doc_text;
@@ -361,17 +393,20 @@ Result<std::vector<TraceMatch>> TraceIndex::Query(std::string_view text, const T
     d.fingerprinter->Words(source_text, &source_words);
     source_hashes.clear();
     for (const auto& w : source_words) source_hashes.push_back(w.hash);
-    const Alignment alignment = AlignWords(query_hashes, source_hashes);
+    const Alignment alignment = AlignWords(wordings[0].hashes, source_hashes);
     TraceMatch m;
     m.id = id != nullptr ? id : "";
     m.query_words = query_words.size();
     m.source_words = source_words.size();
     m.shared_words = alignment.shared_words;
-    m.similarity = m.query_words == 0 ? 0 : static_cast<double>(m.shared_words) / static_cast<double>(m.query_words);
-    m.source_coverage =
-        m.source_words == 0 ? 0 : static_cast<double>(m.shared_words) / static_cast<double>(m.source_words);
+    m.similarity = share(m.shared_words, m.query_words);
+    m.source_coverage = share(m.shared_words, m.source_words);
     m.signature_similarity = c.estimate;
-    if (m.similarity < options.threshold) continue;
+    if (wordings.size() > 1) {
+      const Alignment restored = AlignWords(wordings[1].hashes, source_hashes);
+      m.restored_similarity = share(restored.shared_words, wordings[1].words.size());
+    }
+    if (std::max(m.similarity, m.restored_similarity) < options.threshold) continue;
     for (const AlignedRun& run : alignment.runs) {
       if (run.same || run.query.size() == 0 || run.source.size() == 0) continue;
       if (m.evidence.size() >= options.max_evidence) break;
@@ -387,7 +422,13 @@ Result<std::vector<TraceMatch>> TraceIndex::Query(std::string_view text, const T
     matches.push_back(std::move(m));
   }
   std::sort(matches.begin(), matches.end(), [](const TraceMatch& a, const TraceMatch& b) {
-    return a.similarity != b.similarity ? a.similarity > b.similarity : a.id < b.id;
+    // Among sources that explain as much of the query, the one the query
+    // covers more of is the closer copy (a syndicated version without the
+    // dateline the copy dropped, say).
+    const double x = std::max(a.similarity, a.restored_similarity), y = std::max(b.similarity, b.restored_similarity);
+    if (x != y) return x > y;
+    if (a.source_coverage != b.source_coverage) return a.source_coverage > b.source_coverage;
+    return a.id < b.id;
   });
   if (matches.size() > options.max_results) matches.resize(options.max_results);
   return matches;

@@ -57,6 +57,9 @@ struct TraceMatch {
   double similarity = 0;
   double source_coverage = 0;       // the same shared words over the source's words
   double signature_similarity = 0;  // MinHash estimate of the fingerprints' Jaccard similarity
+  // The same share for the query's restoration (TraceQueryOptions::restored),
+  // 0 without one. Matches rank by the better of the two.
+  double restored_similarity = 0;
   uint64_t query_words = 0, source_words = 0, shared_words = 0;
   std::vector<TraceEvidence> evidence;  // differing runs with words on both sides, in order
 };
@@ -64,10 +67,19 @@ struct TraceMatch {
 struct TraceQueryOptions {
   size_t max_results = 5;
   double threshold = 0.3;  // least similarity reported
-  // Candidates (from the LSH bands, best by signature similarity) that are
-  // aligned with the query in full.
+  // LSH candidates whose signatures are compared with the query's (those
+  // sharing the most bands), and of those the best by signature similarity
+  // that are aligned with the query in full.
+  size_t estimate = 256;
   size_t verify = 10;
   size_t max_evidence = 200;  // per match
+  // The query's restoration (what `restore` writes for it), or empty. A
+  // spinner that swaps names and stock phrases breaks the runs of anchor
+  // words a copy shares with its source; the restoration has many of them
+  // back. Its fingerprint adds candidates, and a source reaches the
+  // threshold and ranks by the better of the two alignments. Evidence is
+  // always of the query as written.
+  std::string_view restored;
 };
 
 // What a query did: documents sharing a band with it (LSH candidates), and
@@ -103,8 +115,8 @@ class TraceIndex {
   // Adds `docs` in one transaction: when it returns OK, every document it
   // reports added is durably in the index.
   Status Add(std::span<const IndexDoc> docs, AddReport* report);
-  // The indexed documents most like `text`, best first, at most
-  // options.max_results, none below options.threshold.
+  // The indexed documents most like `text` (or like options.restored),
+  // best first, at most options.max_results, none below options.threshold.
   Result<std::vector<TraceMatch>> Query(std::string_view text, const TraceQueryOptions& options,
                                         TraceQueryStats* stats = nullptr);
   Result<TraceIndexInfo> Info();

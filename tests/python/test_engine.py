@@ -66,6 +66,10 @@ def test_trace_finds_the_source(engine, tmp_path):
     spun = engine.spin(NEWS, profile="moby", rate=0.3, seed=3)["text"]
     matches = engine.trace(spun, index=index)
     assert matches[0]["id"] == "news" and matches[0]["similarity"] > 0.6
+    # The restoration is traced too: it shares more of the source.
+    assert matches[0]["restored_similarity"] > matches[0]["similarity"]
+    plain = engine.trace(spun, index=index, restore=False)
+    assert plain[0]["id"] == "news" and "restored_similarity" not in plain[0]
     raw = spun.encode("utf-8")
     for e in matches[0]["evidence"]:
         assert raw[e["byte_start"]:e["byte_end"]].decode("utf-8") == e["text"]
