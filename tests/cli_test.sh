@@ -310,10 +310,17 @@ import json, sys
 m = json.load(open(sys.argv[1]))["matches"][0]
 spun, source = open(sys.argv[2], "rb").read(), open(sys.argv[3], "rb").read()
 assert m["id"] == "news" and m["similarity"] > 0.6 and m["evidence"], m
+assert m["restored_similarity"] > m["similarity"], m  # the restoration is traced too
 for e in m["evidence"]:
     assert spun[e["start"]:e["end"]].decode() == e["text"], e
     assert source[e["source_start"]:e["source_end"]].decode() == e["source_text"], e
 ' "$WORK/out" "$WORK/news_spun.txt" "$TESTS/../examples/news.txt"
+expect "trace --no-restore" 0 "" -- $UNSPIN trace --model "$MODEL" --index "$IDX" --json --no-restore "$WORK/news_spun.txt"
+check "... traces the text as written only" python3 -c '
+import json, sys
+m = json.load(open(sys.argv[1]))["matches"][0]
+assert m["id"] == "news" and "restored_similarity" not in m, m
+' "$WORK/out"
 printf 'Lattice gauge theory on graphics processors, a text written for this test alone.\n' >"$WORK/unrelated.txt"
 expect "trace: nothing above the threshold" 0 "" -- $UNSPIN trace --model "$MODEL" --index "$IDX" "$WORK/unrelated.txt"
 check "... says so" grep -q "no indexed document reaches similarity 0.30" "$WORK/out"
@@ -460,6 +467,16 @@ expect "model build refuses a learned table of another version" 4 "v7.tsv: learn
 printf 'counterfeit consciousness\tartificial intelligence\n' >"$WORK/known.tsv"
 expect "eval real refuses to measure on what the model learned from" 3 "the model learned from 0 of these documents and 1 of these phrases" -- $UNSPIN eval real --model "$MODEL" --folds 0 --phrases "$WORK/known.tsv"
 expect "eval real names the bad line of a phrase list" 3 'phrases.tsv:2: expected spun<TAB>original' -- $UNSPIN eval real --model "$MODEL" --phrases "$WORK/phrases.tsv"
+printf '{"id":"t","original":"%s","spun":"%s"}\n' "$(tr -d '\n"\\' <"$TESTS/../examples/news.txt")" "$(tr -d '\n"\\' <"$WORK/news_spun.txt")" >"$WORK/newspair.jsonl"
+expect "eval real --trace-distractors traces the copies" 0 "" -- $UNSPIN eval real --model "$MODEL" --folds 0 --pairs "$WORK/newspair.jsonl" --trace-distractors "$TESTS/data/sotu_excerpts.jsonl" --json "$WORK/real.json"
+check "... as written and with restoration, found at top 1" python3 -c '
+import json, sys
+t = {(r["spinner"], r["method"]): r for r in json.load(open(sys.argv[1]))["traces"]}
+for method in ("as written", "with restoration"):
+    r = t[("all", method)]
+    assert r["copies"] == 1 and r["found_top1"] == 1 and r["indexed"] == 13, r
+' "$WORK/real.json"
+expect "eval real --trace-distractors needs pairs" 2 "--trace-distractors needs --pairs" -- $UNSPIN eval real --model "$MODEL" --phrases "$WORK/phrase1.tsv" --trace-distractors "$TESTS/data/sotu_excerpts.jsonl"
 expect "eval real --write-channel needs folds" 2 "--folds 2 or more" -- $UNSPIN eval real --model "$MODEL" --folds 0 --pairs "$WORK/pair1.jsonl" --write-channel "$WORK/c.json"
 
 

@@ -78,6 +78,8 @@ struct RealEvalFlags {
   std::string markdown;
   std::string calibrate;  // empty: build/eval/brown-calibration.jsonl; "none": real pairs only
   size_t calibration_docs = 1000;
+  std::string trace_distractors;  // JSONL; empty: no trace
+  size_t max_trace_distractors = 0;  // 0: all
   std::string write_channel;
 };
 
@@ -309,9 +311,18 @@ int RunEvalReal(const RealEvalFlags& f) {
                                     Join(options.synthetic_profiles, ',') + " at rates " + rates +
                                     " (one each), seed " + std::to_string(options.seed);
   }
+  if (!f.trace_distractors.empty()) {
+    if (docs.empty()) return Fail(InvalidArgumentError("--trace-distractors needs --pairs"), kExitUsage);
+    auto distractors = ReadDocs(f.trace_distractors);
+    if (!distractors.ok()) return Fail(distractors.status(), InputExitCode(distractors.status()));
+    if (f.max_trace_distractors > 0 && distractors->size() > f.max_trace_distractors) {
+      distractors->resize(f.max_trace_distractors);
+    }
+    options.trace_distractors = std::move(*distractors);
+  }
   std::string work_dir = f.work_dir;
   bool made_work_dir = false;
-  if (work_dir.empty() && f.folds > 0) {
+  if (work_dir.empty() && (f.folds > 0 || !options.trace_distractors.empty())) {
     const char* tmp = std::getenv("TMPDIR");
     std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/unspin-real-eval-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) return Fail(IoError("cannot make a temporary directory"), kExitFailure);
@@ -500,6 +511,12 @@ void AddEvalCommand(CLI::App* app, Runner* run) {
                  "beside the real pairs; \"none\": on the real pairs alone (default: the eval corpus's calibration "
                  "half, build/eval/brown-calibration.jsonl)");
   rc->add_option("--calibration-docs", r->calibration_docs, "use at most this many of the --calibrate documents")
+      ->capture_default_str();
+  rc->add_option("--trace-distractors", r->trace_distractors,
+                 "also trace the spun copies: index these JSONL {\"id\",\"text\"} documents and the pairs' "
+                 "originals (each fold with its own model), and trace each copy as written and with its restoration "
+                 "(e.g. build/eval/trace-distractors.jsonl)");
+  rc->add_option("--max-trace-distractors", r->max_trace_distractors, "use only the first N of them (0: all)")
       ->capture_default_str();
   rc->add_option("--write-channel", r->write_channel,
                  "save the channel with the scores fitted on every fold here (data/channel.json), without learned "

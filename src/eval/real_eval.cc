@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -13,6 +14,7 @@
 #include "eval/score_fit.h"
 #include "text/case.h"
 #include "text/tokenizer.h"
+#include "trace/index.h"
 #include "util/file_io.h"
 #include "util/parallel.h"
 
@@ -57,6 +59,52 @@ struct DocStats {
   double spun_score = 0, original_score = 0;
   bool spun_flagged = false, original_flagged = false;
 };
+
+// How trace did on one spun copy, queried one way.
+struct TraceOutcome {
+  bool found = false, unmatched = false;
+  double similarity = 0;  // of the original's match, where found
+};
+
+// Each fold's trace: an index of the distractors and the distinct
+// originals made with the fold model's lexicon, and its copies traced as
+// written and with their restoration. `originals` maps an original's text
+// to its id in the index.
+Status TraceFold(const Model& model, const std::string& dir, const std::vector<EvalDoc>& distractors,
+                 const std::vector<DocumentPair>& docs, const std::vector<size_t>& measured,
+                 const std::vector<std::string>& restored, double threshold, uint64_t* indexed,
+                 std::vector<TraceOutcome>* as_written, std::vector<TraceOutcome>* with_restoration) {
+  ASSIGN_OR_RETURN(auto index, TraceIndex::Open(dir, model.lexicon(), TraceIndex::kCreate));
+  std::vector<IndexDoc> batch;
+  batch.reserve(distractors.size());
+  for (const EvalDoc& d : distractors) batch.push_back({d.id, d.text});
+  std::unordered_map<std::string, std::string> original_id;  // text -> id in the index
+  for (const DocumentPair& d : docs) {
+    if (original_id.emplace(d.original, "original:" + d.id).second) batch.push_back({"original:" + d.id, d.original});
+  }
+  AddReport report;
+  RETURN_IF_ERROR(index->Add(batch, &report));
+  if (!report.refused.empty()) {
+    return InvalidInputError("trace distractors: " + report.refused.front().second + " (ids must be unique)");
+  }
+  *indexed = report.added;
+  TraceQueryOptions options;
+  options.max_results = 1;
+  options.threshold = threshold;
+  options.max_evidence = 0;
+  for (size_t i : measured) {
+    const std::string& expected = original_id.at(docs[i].original);
+    for (bool restore : {false, true}) {
+      options.restored = restore ? std::string_view(restored[i]) : std::string_view();
+      ASSIGN_OR_RETURN(auto matches, index->Query(docs[i].spun, options));
+      TraceOutcome& o = (restore ? *with_restoration : *as_written)[i];
+      o.unmatched = matches.empty();
+      o.found = !matches.empty() && matches[0].id == expected;
+      if (o.found) o.similarity = std::max(matches[0].similarity, matches[0].restored_similarity);
+    }
+  }
+  return OkStatus();
+}
 
 // Whether the decoder's spans restore `swap` exactly: the spans that touch
 // it, applied to the spun text they cover, give the original there (with
@@ -246,6 +294,10 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
   std::vector<DocStats> learned_stats(docs.size()), thesaurus_stats(docs.size());
   std::vector<PhraseStats> learned_phrases(phrases.size()), thesaurus_phrases(phrases.size());
   std::vector<bool> list_hit(phrases.size(), false);
+  const bool trace = !options.trace_distractors.empty() && !docs.empty();
+  std::vector<std::string> restored_spun(docs.size());  // by the learned channel
+  std::vector<TraceOutcome> traced_as_written(docs.size()), traced_restored(docs.size());
+  uint64_t trace_indexed = 0;
   const int threads = std::max(1, options.threads);
 
   // Each fold: what it measures, what it learned from, and its model.
@@ -373,6 +425,7 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
           decoder->DecodeDocument(d.original, &original);
           (learned ? learned_stats : thesaurus_stats)[doc_ids[k]] =
               ScoreDocument(d, spun, original);
+          if (learned) restored_spun[doc_ids[k]] = std::move(spun.restored);
           return;
         }
         auto& suggester = suggesters[static_cast<size_t>(t)];
@@ -383,6 +436,14 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
         const size_t i = phrase_ids[k - doc_ids.size()];
         (learned ? learned_phrases : thesaurus_phrases)[i] = ScorePhrase(phrases[i], suggester.get(), decoder.get());
       });
+    }
+    if (trace) {
+      const std::string dir = options.work_dir + "/trace-" + std::to_string(fold);
+      if (options.log) options.log("fold " + std::to_string(fold + 1) + ": tracing its copies");
+      RETURN_IF_ERROR(TraceFold(*fold_model, dir, options.trace_distractors, docs, doc_ids, restored_spun,
+                                options.trace_threshold, &trace_indexed, &traced_as_written, &traced_restored));
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
     }
     for (size_t i : phrase_ids) {
       auto it = part.list.find(PhraseKey(phrases[i].spun));
@@ -417,6 +478,30 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
     for (const std::string& s : spinners) {
       report.docs.push_back(SumUp(kLearnedDecoder, s, learned_stats, options.long_words));
       report.docs.push_back(SumUp(kThesaurusDecoder, s, thesaurus_stats, options.long_words));
+    }
+  }
+  if (trace) {
+    std::vector<std::string> spinners = {"all"};
+    for (const DocumentPair& d : docs) {
+      if (std::find(spinners.begin(), spinners.end(), d.profile) == spinners.end()) spinners.push_back(d.profile);
+    }
+    std::sort(spinners.begin() + 1, spinners.end());
+    for (const std::string& spinner : spinners) {
+      for (bool restore : {true, false}) {
+        RealTraceFigures f;
+        f.method = restore ? "with restoration" : "as written";
+        f.spinner = spinner;
+        f.indexed = trace_indexed;
+        for (size_t i = 0; i < docs.size(); ++i) {
+          if (spinner != "all" && docs[i].profile != spinner) continue;
+          const TraceOutcome& o = (restore ? traced_restored : traced_as_written)[i];
+          ++f.copies;
+          f.found += o.found;
+          f.unmatched += o.unmatched;
+          f.similarity_sum += o.similarity;
+        }
+        report.traces.push_back(f);
+      }
     }
   }
   if (!phrases.empty()) {
@@ -472,6 +557,16 @@ nlohmann::json RealEvalReport::ToJson() const {
                             {"top5", share(f.top5)},
                             {"flagged_in_sentence", share(f.flagged)}});
   }
+  j["traces"] = nlohmann::json::array();
+  for (const RealTraceFigures& f : traces) {
+    j["traces"].push_back({{"method", f.method},
+                           {"spinner", f.spinner},
+                           {"copies", f.copies},
+                           {"found_top1", f.found},
+                           {"unmatched", f.unmatched},
+                           {"indexed", f.indexed},
+                           {"found_similarity_mean", f.found ? f.similarity_sum / static_cast<double>(f.found) : 0}});
+  }
   return j;
 }
 
@@ -487,6 +582,18 @@ std::string RealEvalReport::ToMarkdown() const {
             " | " + Percent(f.Recall()) + " | " + Fixed(f.auroc, 3) + " | " + Fixed(f.auroc_long, 3) + " (" +
             std::to_string(f.long_docs) + ") | " + Percent(f.originals_flagged) + " | " + Percent(f.spun_flagged) +
             " |\n";
+    }
+    md += "\n";
+  }
+  if (!traces.empty()) {
+    md += "Trace among " + std::to_string(traces.front().indexed) +
+          " indexed documents (distractors and the distinct originals):\n\n";
+    md += "| spinner | query | copies | original found at top 1 | no match at the threshold | similarity of the found |\n";
+    md += "| --- | --- | ---: | ---: | ---: | ---: |\n";
+    for (const RealTraceFigures& f : traces) {
+      md += "| " + f.spinner + " | " + f.method + " | " + std::to_string(f.copies) + " | " + std::to_string(f.found) +
+            " | " + std::to_string(f.unmatched) + " | " +
+            (f.found ? Fixed(f.similarity_sum / static_cast<double>(f.found), 3) : std::string("-")) + " |\n";
     }
     md += "\n";
   }

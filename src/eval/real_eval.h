@@ -62,6 +62,12 @@ struct RealEvalOptions {
   std::vector<double> synthetic_rates = {0.1, 0.2, 0.3};
   uint64_t seed = 2;
   double real_share = 0.5;  // ScoreFitOptions::real_share
+  // Trace of the real copies: when given, each fold indexes these
+  // documents and the distinct originals of the pairs (with its own
+  // model's lexicon, in work_dir), then traces its spun copies, as written
+  // and with their restoration (what `trace` does by default).
+  std::vector<EvalDoc> trace_distractors;
+  double trace_threshold = 0.3;  // trace's reporting threshold
   std::function<void(const std::string&)> log;
 };
 
@@ -89,10 +95,22 @@ struct RealPhraseFigures {
   uint64_t phrases = 0, top1 = 0, top5 = 0, flagged = 0;
 };
 
+// Trace figures of one way of querying on one group of spinners.
+struct RealTraceFigures {
+  std::string method;  // "as written" | "with restoration"
+  std::string spinner;
+  uint64_t copies = 0;
+  uint64_t found = 0;      // the original (or one of the same text) is the best match, at or above the threshold
+  uint64_t unmatched = 0;  // no indexed document reaches the threshold
+  uint64_t indexed = 0;    // documents in the index: distractors and distinct originals
+  double similarity_sum = 0;  // of the original's match, where found
+};
+
 struct RealEvalReport {
   std::string measured;  // which part was measured, in words
   std::vector<RealDocFigures> docs;
   std::vector<RealPhraseFigures> phrases;
+  std::vector<RealTraceFigures> traces;
   // With folds and fit_calibration: the model's channel without learned
   // pairs (as data/channel.json holds it) and with the scores fitted on
   // every fold.
