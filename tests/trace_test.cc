@@ -218,6 +218,13 @@ TEST(Fingerprint, SignaturesAndBandsAreStable) {
   EXPECT_EQ(shingles.size(), 1u);
 }
 
+// The texts as index documents "doc0", "doc1", ...
+std::vector<IndexDoc> NumberedDocs(const std::vector<std::string>& texts) {
+  std::vector<IndexDoc> docs;
+  for (size_t i = 0; i < texts.size(); ++i) docs.push_back({"doc" + std::to_string(i), texts[i]});
+  return docs;
+}
+
 class TraceIndexTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -231,8 +238,7 @@ class TraceIndexTest : public ::testing::Test {
 TEST_F(TraceIndexTest, FindsTheSourceOfASpunCopyWithEvidence) {
   std::vector<std::string> texts = TestDocs(8);
   texts.push_back(NewsText());
-  std::vector<IndexDoc> docs;
-  for (size_t i = 0; i < texts.size(); ++i) docs.push_back({"doc" + std::to_string(i), texts[i]});
+  const std::vector<IndexDoc> docs = NumberedDocs(texts);
   {
     auto index = TraceIndex::Open(dir_, DefaultLexicon(), TraceIndex::kCreate);
     ASSERT_TRUE(index.ok()) << index.status().message();
@@ -292,8 +298,7 @@ std::string WithAnchorsReplaced(const std::string& text) {
 TEST_F(TraceIndexTest, TheRestorationFindsWhatTheWordingAsWrittenMisses) {
   std::vector<std::string> texts = TestDocs(8);
   texts.push_back(NewsText());
-  std::vector<IndexDoc> docs;
-  for (size_t i = 0; i < texts.size(); ++i) docs.push_back({"doc" + std::to_string(i), texts[i]});
+  const std::vector<IndexDoc> docs = NumberedDocs(texts);
   auto index = TraceIndex::Open(dir_, DefaultLexicon(), TraceIndex::kCreate);
   ASSERT_TRUE(index.ok()) << index.status().message();
   AddReport report;
@@ -342,8 +347,7 @@ TEST_F(TraceIndexTest, AnIndexKeepsTheBandsItWasMadeWith) {
   older.bands = 32;
   older.rows = 4;
   std::vector<std::string> texts = TestDocs(4);
-  std::vector<IndexDoc> docs;
-  for (size_t i = 0; i < texts.size(); ++i) docs.push_back({"doc" + std::to_string(i), texts[i]});
+  const std::vector<IndexDoc> docs = NumberedDocs(texts);
   {
     auto index = TraceIndex::Open(dir_, DefaultLexicon(), TraceIndex::kCreate, older);
     ASSERT_TRUE(index.ok());

@@ -9,10 +9,10 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/progress.h"
+#include "decoder/decoder.h"
 #include "io/jsonl.h"
 #include "io/result_json.h"
 #include "text/chunker.h"
-#include "decoder/decoder.h"
 #include "trace/index.h"
 
 namespace unspin::cli {

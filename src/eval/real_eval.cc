@@ -469,23 +469,19 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
     report.has_fitted_channel = true;
   }
 
+  // The groups figures are given for: every document, then each spinner.
+  std::vector<std::string> spinners = {"all"};
+  for (const DocumentPair& d : docs) {
+    if (std::find(spinners.begin(), spinners.end(), d.profile) == spinners.end()) spinners.push_back(d.profile);
+  }
+  std::sort(spinners.begin() + 1, spinners.end());
   if (!docs.empty()) {
-    std::vector<std::string> spinners = {"all"};
-    for (const DocumentPair& d : docs) {
-      if (std::find(spinners.begin(), spinners.end(), d.profile) == spinners.end()) spinners.push_back(d.profile);
-    }
-    std::sort(spinners.begin() + 1, spinners.end());
     for (const std::string& s : spinners) {
       report.docs.push_back(SumUp(kLearnedDecoder, s, learned_stats, options.long_words));
       report.docs.push_back(SumUp(kThesaurusDecoder, s, thesaurus_stats, options.long_words));
     }
   }
   if (trace) {
-    std::vector<std::string> spinners = {"all"};
-    for (const DocumentPair& d : docs) {
-      if (std::find(spinners.begin(), spinners.end(), d.profile) == spinners.end()) spinners.push_back(d.profile);
-    }
-    std::sort(spinners.begin() + 1, spinners.end());
     for (const std::string& spinner : spinners) {
       for (bool restore : {true, false}) {
         RealTraceFigures f;
