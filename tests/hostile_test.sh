@@ -199,7 +199,7 @@ $UNSPIN detect --model "$MODEL" --jsonl "$TESTS/data/sotu_excerpts.jsonl" >"$WOR
 expect "report -o on a full disk" 1 "writing" -- full_disk 4 $UNSPIN report -o "$WORK/o/r.html" "$WORK/screened.jsonl"
 check "no output file, complete or partial, is left" test -z "$(ls -A "$WORK/o")"
 expect "index add on a full disk" 1 "index" -- \
-  full_disk 40 $UNSPIN index add --model "$MODEL" --index "$WORK/idx2" --batch 2 "$TESTS/data/sotu_excerpts.jsonl"
+  full_disk 64 $UNSPIN index add --model "$MODEL" --index "$WORK/idx2" --batch 2 "$TESTS/data/sotu_excerpts.jsonl"
 committed=$(grep -o 'committed [0-9]* documents' "$WORK/err" | tail -1 | grep -o '[0-9]*' || echo 0)
 check "index add reported committed batches before failing" test "${committed:-0}" -gt 0
 expect "the index written up to the full disk opens and passes the integrity check" 0 "" -- \
