@@ -152,6 +152,18 @@ for s in d["spans"]:
     assert 0 < s["confidence"] <= 1
 assert "round of talks" in d["restored"]
 ' "$WORK/out" "$WORK/spun.txt"
+printf 'Such papers write "counterfeit consciousness" for artificial intelligence, or irregular woodland for random forest and bosom peril for breast cancer.\n' >"$WORK/tortured.txt"
+expect "detect: listed tortured phrases and a quoted mention" 0 "" -- $D --color never "$WORK/tortured.txt"
+check "a quoted mention is marked quoted" grep -q '"\[\[counterfeit consciousness -> artificial intelligence, quoted\]\]"' "$WORK/out"
+check "listed phrases counted on the score line" grep -q '; 2 listed tortured phrase(s), ' "$WORK/out"
+expect "detect --json: listed phrases" 0 "" -- $D --json "$WORK/tortured.txt"
+check "JSON counts listed phrases and marks the quoted span" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["listed_phrases"]["count"] == 2, d
+assert [s["text"] for s in d["spans"] if s.get("quoted")] == ["counterfeit consciousness"], d
+assert all("listed" in s["learned"] for s in d["spans"] if s["text"] in ("irregular woodland", "bosom peril")), d
+' "$WORK/out"
 printf '{"id":"a","text":"%s"}\n{"id":"b","text":"The women said so."}\nnot json\n{"id":"d","text":"x\\u0000y"}\n{"id":5,"text":""}\n' "$SPUN" >"$WORK/dec.jsonl"
 expect "detect --jsonl with a bad record" 5 "could not be processed" -- $D --jsonl "$WORK/dec.jsonl"
 check "one detect record per input line, in order" test "$(python3 -c 'import json,sys; print(",".join(str(json.loads(l).get("id")) for l in open(sys.argv[1])))' "$WORK/out")" = "a,b,None,d,5"

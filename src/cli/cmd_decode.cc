@@ -76,10 +76,12 @@ void AppendMarked(std::string_view text, const DecodeResult& r, bool color, std:
   size_t at = 0;
   for (const RestoredSpan& s : r.spans) {
     out->append(text.substr(at, s.begin - at));
+    // A quoted mention is shown, not restored: its own colour and mark.
     if (color) {
-      out->append("\x1b[1;31m").append(s.text).append("\x1b[0m \x1b[32m[").append(s.original).append("]\x1b[0m");
+      out->append(s.quoted ? "\x1b[1;33m" : "\x1b[1;31m").append(s.text).append("\x1b[0m \x1b[32m[");
+      out->append(s.original).append(s.quoted ? ", quoted]\x1b[0m" : "]\x1b[0m");
     } else {
-      out->append("[[").append(s.text).append(" -> ").append(s.original).append("]]");
+      out->append("[[").append(s.text).append(" -> ").append(s.original).append(s.quoted ? ", quoted]]" : "]]");
     }
     at = s.end;
   }
@@ -88,10 +90,16 @@ void AppendMarked(std::string_view text, const DecodeResult& r, bool color, std:
 
 std::string Summary(const DecodeResult& r) {
   char line[256];
-  std::snprintf(line, sizeof line, "P(spun) = %.3f: %s; %llu flagged span(s) in %llu words\n", r.probability,
+  std::snprintf(line, sizeof line, "P(spun) = %.3f: %s; %llu flagged span(s) in %llu words", r.probability,
                 r.spun ? "spun" : "not spun", static_cast<unsigned long long>(r.span_count),
                 static_cast<unsigned long long>(r.words));
-  return line;
+  std::string summary = line;
+  if (r.listed_phrases > 0) {
+    std::snprintf(line, sizeof line, "; %llu listed tortured phrase(s), %.2f per 1,000 words",
+                  static_cast<unsigned long long>(r.listed_phrases), r.ListedPhrasesPer1000Words());
+    summary += line;
+  }
+  return summary + "\n";
 }
 
 // Plain text in, streamed window by window.
@@ -151,6 +159,9 @@ int DecodePlain(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
                                                                               {"probability",
                                                                                total.profile_probability}})
                                  : std::string()) +
+                   ",\"listed_phrases\":" +
+                   DumpJson(nlohmann::json{{"count", total.listed_phrases},
+                                           {"per_1000_words", total.ListedPhrasesPer1000Words()}}) +
                    ",\"spans\":[");
     if (s.ok()) s = spans.CopyTo(out);
     if (s.ok()) s = out->Write("],\"restored\":\"");

@@ -80,6 +80,10 @@ struct RealEvalFlags {
   size_t calibration_docs = 1000;
   std::string trace_distractors;  // JSONL; empty: no trace
   size_t max_trace_distractors = 0;  // 0: all
+  std::string papers;  // JSONL clean documents; empty: no paper figures
+  uint64_t paper_words = 6000;
+  uint32_t phrases_per_paper = 4;
+  uint32_t max_papers = 40;
   std::string write_channel;
 };
 
@@ -320,6 +324,18 @@ int RunEvalReal(const RealEvalFlags& f) {
     }
     options.trace_distractors = std::move(*distractors);
   }
+  if (!f.papers.empty()) {
+    if (phrases.empty()) return Fail(InvalidArgumentError("--papers needs --phrases"), kExitUsage);
+    if (f.phrases_per_paper == 0 || f.paper_words == 0) {
+      return Fail(InvalidArgumentError("--paper-words and --phrases-per-paper must be at least 1"), kExitUsage);
+    }
+    auto papers = ReadDocs(f.papers);
+    if (!papers.ok()) return Fail(papers.status(), InputExitCode(papers.status()));
+    options.paper_docs = std::move(*papers);
+    options.paper_words = f.paper_words;
+    options.phrases_per_paper = f.phrases_per_paper;
+    options.max_papers = f.max_papers;
+  }
   std::string work_dir = f.work_dir;
   bool made_work_dir = false;
   if (work_dir.empty() && (f.folds > 0 || !options.trace_distractors.empty())) {
@@ -517,6 +533,15 @@ void AddEvalCommand(CLI::App* app, Runner* run) {
                  "originals (each fold with its own model), and trace each copy as written and with its restoration "
                  "(e.g. build/eval/trace-distractors.jsonl)");
   rc->add_option("--max-trace-distractors", r->max_trace_distractors, "use only the first N of them (0: all)")
+      ->capture_default_str();
+  rc->add_option("--papers", r->papers,
+                 "also measure papers with tortured phrases: join these clean JSONL {\"id\",\"text\"} documents into "
+                 "papers and plant measured phrases in each, as written, quoted, and as the phrases they stand for "
+                 "(e.g. build/eval/brown-test.jsonl)");
+  rc->add_option("--paper-words", r->paper_words, "words of clean text a paper holds")->capture_default_str();
+  rc->add_option("--phrases-per-paper", r->phrases_per_paper, "tortured phrases planted in each paper")
+      ->capture_default_str();
+  rc->add_option("--max-papers", r->max_papers, "papers measured per fold (0: as many as the documents make)")
       ->capture_default_str();
   rc->add_option("--write-channel", r->write_channel,
                  "save the channel with the scores fitted on every fold here (data/channel.json), without learned "

@@ -148,8 +148,24 @@ struct Word {
   // ln of how rarely edited prose writes the word as it stands: a digit
   // where a number word belongs ("2 new parks"); 0 for everything else.
   float style = 0;
+  // Inside a short quotation ("counterfeit consciousness"): a mention of
+  // the words, as articles about spun text make, not the writer's own.
+  bool quoted = false;
   float KeepWeight() const { return keep + style; }
 };
+
+// A quotation of at most this many words is a mention; a longer one is
+// speech or a cited passage, whose words a spinner swaps like any other.
+constexpr size_t kMaxMentionWords = 6;
+
+enum class QuoteMark { kNone, kOpen, kClose, kEither };
+
+QuoteMark ReadQuoteMark(std::string_view punct) {
+  if (punct == "\"") return QuoteMark::kEither;
+  if (punct == "\u201c" || punct == "\u00ab" || punct == "\u201e") return QuoteMark::kOpen;
+  if (punct == "\u201d" || punct == "\u00bb") return QuoteMark::kClose;
+  return QuoteMark::kNone;
+}
 
 struct Arc {
   uint32_t begin = 0, end = 0;        // word positions [begin, end) in the sentence
@@ -316,8 +332,23 @@ struct Decoder::Impl {
     const LanguageModel& lm = model.lm();
     std::string full;
     int previous_word_token = -2;
+    // The first word after an open double quotation mark, or -1.
+    int64_t quote_from = -1;
     for (size_t t = 0; t < tokens.size(); ++t) {
       const Token& tok = tokens[t];
+      if (tok.Has(kParagraphStart)) quote_from = -1;  // an unclosed quote ends with its paragraph
+      if (tok.kind == TokenKind::kPunct) {
+        const QuoteMark mark = ReadQuoteMark(tok.Text(text));
+        const bool closes = quote_from >= 0 && (mark == QuoteMark::kClose || mark == QuoteMark::kEither);
+        if (closes) {
+          if (words.size() - static_cast<size_t>(quote_from) <= kMaxMentionWords) {
+            for (size_t k = static_cast<size_t>(quote_from); k < words.size(); ++k) words[k].quoted = true;
+          }
+          quote_from = -1;
+        } else if (mark == QuoteMark::kOpen || mark == QuoteMark::kEither) {
+          quote_from = static_cast<int64_t>(words.size());
+        }
+      }
       if (tok.kind != TokenKind::kWord && tok.kind != TokenKind::kNumber) continue;
       Word w;
       w.begin = tok.begin;
@@ -771,20 +802,66 @@ struct Decoder::Impl {
     span.original_confidence = original_share;
     span.features = features;
     span.learned_count = LearnedCount(first_word, end_word, c);
+    // One listed word is no tortured phrase ("district" for "region" is
+    // listed inside phrases, and common on its own).
+    span.listed_count = end_word - first_word < 2 ? 0 : LearnedCount(first_word, end_word, c, /*listed=*/true);
     out->spans.push_back(std::move(span));
   }
 
+  // Words [first, end) of the words overlapping bytes [begin, end).
+  std::pair<size_t, size_t> WordRange(uint64_t begin, uint64_t end) const {
+    auto from = std::lower_bound(words.begin(), words.end(), begin,
+                                 [](const Word& word, uint64_t b) { return word.end <= b; });
+    auto to = from;
+    while (to != words.end() && to->begin < end) ++to;
+    return {static_cast<size_t>(from - words.begin()), static_cast<size_t>(to - words.begin())};
+  }
+
+  // Adds the word ranges of the unquoted runs of words that a phrase list
+  // showed whole, whether or not the lattice found them: the list is
+  // evidence of its own, and the language model may not know the phrase a
+  // listed one stands for.
+  void FindListedPhrases(std::vector<std::pair<size_t, size_t>>* found) const {
+    const LearnedPairs* learned = model.learned();
+    if (learned == nullptr || (channel.filter.sources & MaskOf(Source::kLearned)) == 0) return;
+    constexpr size_t kMaxListedWords = 4;  // lexicon keys have at most four tokens
+    std::string run;
+    for (size_t i = 0; i < words.size(); ++i) {
+      if (words[i].quoted) continue;
+      run = words[i].lower;
+      for (size_t j = i + 1; j < words.size() && j - i < kMaxListedWords; ++j) {
+        if (words[j].quoted || words[j].sentence_start || !words[j].joins_previous) break;
+        run += ' ';
+        run += words[j].lower;
+        if (learned->IsListedPhrase(run)) found->emplace_back(i, j + 1);
+      }
+    }
+  }
+
+  // Distinct phrases among word ranges, overlapping ones read as one.
+  size_t DistinctPhrases(std::vector<std::pair<size_t, size_t>>* ranges) const {
+    std::sort(ranges->begin(), ranges->end());
+    std::unordered_set<std::string> phrases;
+    for (size_t k = 0; k < ranges->size();) {
+      auto [first, end] = (*ranges)[k];
+      for (++k; k < ranges->size() && (*ranges)[k].first < end; ++k) end = std::max(end, (*ranges)[k].second);
+      std::string phrase_words;
+      for (size_t w = first; w < end; ++w) phrase_words.append(w == first ? "" : " ").append(words[w].lower);
+      phrases.insert(std::move(phrase_words));
+    }
+    return phrases.size();
+  }
+
   // Times the learned table saw the spinner write the observed words for
-  // the candidate's original (as lemmas), 0 without learned pairs.
-  uint32_t LearnedCount(size_t first_word, size_t end_word, const Candidate& c) const {
+  // the candidate's original (as lemmas), 0 without learned pairs. With
+  // `listed`, only what phrase lists showed counts, and a span of as many
+  // words as its original is also explained word by word: each word it
+  // changed was listed for that word ("irregular woodland" for "random
+  // forest" by random -> irregular and forest -> woodland).
+  uint32_t LearnedCount(size_t first_word, size_t end_word, const Candidate& c, bool listed = false) const {
     const LearnedPairs* learned = model.learned();
     if (learned == nullptr || (channel.filter.sources & MaskOf(Source::kLearned)) == 0) return 0;
     const Lexicon& lex = model.lexicon();
-    std::string observed;
-    for (size_t k = first_word; k < end_word; ++k) {
-      if (!observed.empty()) observed += ' ';
-      observed += words[k].lower;
-    }
     // The table holds lemma pairs; either side may be an inflected form.
     auto with_lemmas = [&](uint32_t id, std::string as_written) {
       std::vector<std::string> keys = {std::move(as_written)};
@@ -794,13 +871,31 @@ struct Decoder::Impl {
       for (const Lexicon::Analysis& a : analyses) keys.emplace_back(lex.Key(a.lemma));
       return keys;
     };
-    uint32_t count = 0;
-    for (const std::string& original : with_lemmas(c.original, std::string(lex.Key(c.original)))) {
-      for (const std::string& substitute : with_lemmas(lex.Find(observed), observed)) {
-        count = std::max(count, learned->Count(original, substitute));
+    auto count_pair = [&](const std::string& original, const std::string& observed) {
+      uint32_t count = 0;
+      for (const std::string& o : with_lemmas(lex.Find(original), original)) {
+        for (const std::string& v : with_lemmas(lex.Find(observed), observed)) {
+          count = std::max(count, listed ? learned->ListedCount(o, v) : learned->Count(o, v));
+        }
       }
+      return count;
+    };
+    std::string observed;
+    for (size_t k = first_word; k < end_word; ++k) {
+      if (!observed.empty()) observed += ' ';
+      observed += words[k].lower;
     }
-    return count;
+    const std::string original(lex.Key(c.original));
+    uint32_t count = count_pair(original, observed);
+    if (count > 0 || !listed || end_word - first_word < 2) return count;
+    const std::vector<std::string> parts = Split(original, ' ');
+    if (parts.size() != end_word - first_word) return 0;
+    uint32_t weakest = UINT32_MAX;
+    for (size_t k = 0; k < parts.size(); ++k) {
+      if (parts[k] == words[first_word + k].lower) continue;
+      weakest = std::min(weakest, count_pair(parts[k], words[first_word + k].lower));
+    }
+    return weakest == UINT32_MAX ? 0 : weakest;
   }
 
   // Decoder::BestOriginals for the words [i, end) of the text ReadWords
@@ -925,16 +1020,29 @@ void Decoder::Decode(std::string_view text, DecodeResult* out, std::vector<SwapE
 
 void Decoder::DecodeWith(Impl& d, std::string_view text, DecodeResult* out, std::vector<SwapEvidence>* swaps) {
   d.ReadWords(text);
+  // Quoted mentions are decoded apart (below), after the document: they
+  // say nothing of how it was written.
+  std::vector<std::pair<size_t, float>> mentions;  // word, its keep weight
+  for (size_t k = 0; k < d.words.size(); ++k) {
+    Word& w = d.words[k];
+    if (!w.quoted || !w.swappable) continue;
+    mentions.emplace_back(k, w.keep);
+    w.swappable = false;
+    w.keep = 0;
+  }
   uint64_t eligible = 0;
   for (const Word& w : d.words) eligible += w.keep < 0;
-  auto decode_all = [&](std::vector<SwapEvidence>* evidence) {
-    *out = DecodeResult();
+  auto for_each_sentence = [&](auto&& decode) {
     for (size_t first = 0; first < d.words.size();) {
       size_t last = first + 1;
       while (last < d.words.size() && !d.words[last].sentence_start && last - first < kMaxSentenceWords) ++last;
-      d.DecodeSentence(text, first, last, out, evidence);
+      decode(first, last);
       first = last;
     }
+  };
+  auto decode_all = [&](std::vector<SwapEvidence>* evidence) {
+    *out = DecodeResult();
+    for_each_sentence([&](size_t first, size_t last) { d.DecodeSentence(text, first, last, out, evidence); });
   };
   // The document's own swap rate, by EM: a clean document's expected swaps
   // are few, a heavily spun one's many. The channel's rate is a prior worth
@@ -957,12 +1065,16 @@ void Decoder::DecodeWith(Impl& d, std::string_view text, DecodeResult* out, std:
   out->eligible_words = eligible;
   // The span model turns each candidate span's lattice figures into
   // P(swapped | spun); their sum is the document's expected swaps.
+  std::vector<std::pair<size_t, size_t>> listed;  // word ranges of the listed phrases met
   for (RestoredSpan& span : out->spans) {
     const double p = d.channel.span_model.Probability(span.features);
     span.original_confidence *= p;  // held the original's share until now
     span.confidence = p;
     out->span_mass += p;
+    if (span.listed_count > 0 && p >= kListedPhraseMinProbability) listed.push_back(d.WordRange(span.begin, span.end));
   }
+  d.FindListedPhrases(&listed);
+  out->listed_phrases = d.DistinctPhrases(&listed);
   if (d.keep_candidates) out->candidate_spans = out->spans;
   out->log_odds = out->LogOdds(d.channel.calibration);
   out->probability = 1.0 / (1.0 + std::exp(-out->log_odds));
@@ -970,17 +1082,59 @@ void Decoder::DecodeWith(Impl& d, std::string_view text, DecodeResult* out, std:
   // A span's confidence is P(swapped | spun) * P(spun): swaps the lattice
   // finds in a document that reads as clean are the language model's
   // preference for other words, not a spinner's work.
+  // Listed phrases vouch for themselves, not for the other spans: those
+  // are gated by the document's probability without them.
+  const double unlisted_probability =
+      1.0 / (1.0 + std::exp(-(out->log_odds - ListedPhraseEvidence(out->listed_phrases, out->words))));
   std::vector<Edit> edits;
   std::erase_if(out->spans, [&](RestoredSpan& span) {
-    span.confidence *= out->probability;
-    span.original_confidence *= out->probability;
+    const double gate = span.listed_count > 0 ? out->probability : unlisted_probability;
+    span.confidence *= gate;
+    span.original_confidence *= gate;
     return span.confidence < d.channel.flag_threshold;
   });
   for (const RestoredSpan& span : out->spans) {
     edits.push_back({static_cast<uint32_t>(span.begin), static_cast<uint32_t>(span.end), span.original});
   }
-  out->span_count = out->spans.size();
   out->restored = ApplyEdits(text, edits);
+  if (!mentions.empty()) {
+    // The sentences with mentions again, their quoted words free: what a
+    // mention's words stand for is reported, marked quoted, by the span
+    // model alone (the document's P(spun) is no evidence about a quotation).
+    for (const auto& [k, keep] : mentions) {
+      d.words[k].swappable = true;
+      d.words[k].keep = keep;
+    }
+    DecodeResult with_mentions;
+    for_each_sentence([&](size_t first, size_t last) {
+      for (size_t k = first; k < last; ++k) {
+        if (!d.words[k].quoted) continue;
+        d.DecodeSentence(text, first, last, &with_mentions, nullptr);
+        return;
+      }
+    });
+    auto quoted = [&](const RestoredSpan& span) {
+      auto w = std::lower_bound(d.words.begin(), d.words.end(), span.begin,
+                                [](const Word& word, uint64_t b) { return word.end <= b; });
+      for (; w != d.words.end() && w->begin < span.end; ++w) {
+        if (!w->quoted) return false;
+      }
+      return true;
+    };
+    const size_t before = out->spans.size();
+    for (RestoredSpan& span : with_mentions.spans) {
+      if (!quoted(span)) continue;
+      const double p = d.channel.span_model.Probability(span.features);
+      if (p < d.channel.flag_threshold) continue;
+      span.original_confidence *= p;
+      span.confidence = p;
+      span.quoted = true;
+      out->spans.push_back(std::move(span));
+    }
+    std::inplace_merge(out->spans.begin(), out->spans.begin() + static_cast<std::ptrdiff_t>(before), out->spans.end(),
+                       [](const RestoredSpan& a, const RestoredSpan& b) { return a.begin < b.begin; });
+  }
+  out->span_count = out->spans.size();
 }
 
 void Decoder::BestOriginals(std::string_view text, std::span<const std::pair<uint64_t, uint64_t>> ranges,
@@ -1043,10 +1197,19 @@ bool Decoder::DecodeWindows(std::string_view text, std::chrono::steady_clock::ti
   return true;
 }
 
+double ListedPhraseEvidence(uint64_t listed_phrases, uint64_t words) {
+  if (listed_phrases == 0) return 0;
+  const double n = static_cast<double>(listed_phrases), w = static_cast<double>(words);
+  const double llr = n * std::log(kListedPhrasesPerWordSpun / kListedPhrasesPerWordClean) -
+                     (kListedPhrasesPerWordSpun - kListedPhrasesPerWordClean) * w + kListedPhrasePriorLogOdds;
+  return std::max(0.0, llr);
+}
+
 void AddDocumentFigures(const DecodeResult& part, const ChannelParams& channel, DecodeResult* total) {
   total->words += part.words;
   total->eligible_words += part.eligible_words;
   total->span_count += part.span_count;
+  total->listed_phrases += part.listed_phrases;
   total->span_mass += part.span_mass;
   total->best_log_likelihood += part.best_log_likelihood;
   total->plain_log_likelihood += part.plain_log_likelihood;

@@ -106,7 +106,32 @@ struct RestoredSpan {
   // Times the learned table saw a spinner write this text for this
   // original (0: no learned pair explains the span).
   uint32_t learned_count = 0;
+  // Times phrase lists showed this pair, whole or word by word (see
+  // DecodeResult::listed_phrases); 0 if none did.
+  uint32_t listed_count = 0;
+  // Inside a short quotation: a mention ("articles call it "counterfeit
+  // consciousness""). Reported, confidence by the span model alone, but
+  // not restored and no evidence about the document.
+  bool quoted = false;
 };
+
+// Tortured-phrase evidence. Screeners count listed phrases per 1,000
+// words, not the share of words swapped: four in a 6,000-word paper
+// condemn it, though 99.9 % of its words are clean. A document's distinct
+// unquoted listed phrases are read as a Poisson count, at
+// kListedPhrasesPerWordSpun in a paper a paraphrasing tool wrote and
+// kListedPhrasesPerWordClean in clean prose (measured on Brown:
+// docs/DECISIONS.md, "Tortured phrases in long documents"). Their
+// log-likelihood ratio, plus kListedPhrasePriorLogOdds (few documents are
+// tortured, so one phrase alone is not enough; two in 1,000 words are), is
+// added to the document's log-odds when positive: absent phrases never
+// lower the score, since most spinners write none.
+constexpr double kListedPhrasesPerWordSpun = 1.0 / 1000;
+constexpr double kListedPhrasesPerWordClean = 1.0 / 60000;
+constexpr double kListedPhrasePriorLogOdds = -4.6;  // ln(1/100)
+// A listed span counts when the span model gives it at least this.
+constexpr double kListedPhraseMinProbability = 0.25;
+double ListedPhraseEvidence(uint64_t listed_phrases, uint64_t words);
 
 struct DecodeResult {
   std::vector<RestoredSpan> spans;  // flagged spans, in text order
@@ -114,6 +139,9 @@ struct DecodeResult {
   uint64_t words = 0;               // word and number tokens
   uint64_t eligible_words = 0;      // words the lexicon has substitutes for
   uint64_t span_count = 0;          // spans.size(), or the sum over windows
+  // Distinct listed phrases (RestoredSpan::listed_count > 0, not quoted,
+  // span model >= kListedPhraseMinProbability); summed over windows.
+  uint64_t listed_phrases = 0;
   // The span model's probabilities of the candidate spans, summed, before
   // the document's own probability is taken into account: a feature of the
   // document score.
@@ -150,7 +178,13 @@ struct DecodeResult {
     return words == 0 ? 0 : (best_log_likelihood - lm_log_likelihood) / static_cast<double>(words);
   }
   // The calibrated document score's linear part.
-  double LogOdds(const Calibration& c) const { return c.LogOdds(GainPerWord(), SpansPerWord(), words, RatioPerWord()); }
+  double LogOdds(const Calibration& c) const {
+    return c.LogOdds(GainPerWord(), SpansPerWord(), words, RatioPerWord()) +
+           ListedPhraseEvidence(listed_phrases, words);
+  }
+  double ListedPhrasesPer1000Words() const {
+    return words == 0 ? 0 : 1000.0 * static_cast<double>(listed_phrases) / static_cast<double>(words);
+  }
 };
 
 // Evidence of a channel's use, for EM: each candidate swap with its

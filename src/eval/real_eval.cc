@@ -17,6 +17,7 @@
 #include "trace/index.h"
 #include "util/file_io.h"
 #include "util/parallel.h"
+#include "util/strings.h"
 
 namespace unspin {
 
@@ -260,6 +261,89 @@ PhraseStats ScorePhrase(const PhrasePair& p, Suggester* suggester, Decoder* deco
   return s;
 }
 
+// A paper with planted phrases, in its three versions (RealPaperFigures).
+struct PaperCase {
+  std::string spun, quoted, original;
+  std::vector<std::pair<uint64_t, uint64_t>> quoted_ranges;  // the planted phrases in `quoted`
+};
+
+struct PaperStats {
+  bool spun_flagged = false, quoted_flagged = false, original_flagged = false;
+  uint64_t words = 0, listed_found = 0, quoted_marked = 0;
+};
+
+// Clean documents joined, in order, into papers of at least `words` words
+// (paragraphs kept); a last short one is left out.
+std::vector<std::vector<std::string>> JoinPapers(const std::vector<EvalDoc>& docs, uint64_t words) {
+  std::vector<std::vector<std::string>> papers;
+  std::vector<std::string> paragraphs;
+  uint64_t have = 0;
+  for (const EvalDoc& d : docs) {
+    for (const std::string& p : Split(d.text, '\n')) {
+      if (p.find_first_not_of(" \t\r") != std::string::npos) paragraphs.push_back(p);
+    }
+    have += CountWords(d.text);
+    if (have < words) continue;
+    papers.push_back(std::move(paragraphs));
+    paragraphs.clear();
+    have = 0;
+  }
+  return papers;
+}
+
+// Plants each phrase pair in a sentence of its own at the end of
+// paragraphs spread evenly through the paper.
+PaperCase PlantPhrases(const std::vector<std::string>& paragraphs, const std::vector<const PhrasePair*>& phrases) {
+  static constexpr const char* kCarriers[][2] = {{"In this work the ", " was used throughout."},
+                                                 {"We also examined the ", " in detail."},
+                                                 {"The role of the ", " is discussed below."},
+                                                 {"Finally, the ", " was evaluated on the same data."}};
+  PaperCase c;
+  size_t next = 0;
+  for (size_t k = 0; k < paragraphs.size(); ++k) {
+    if (k > 0) {
+      c.spun += "\n\n";
+      c.quoted += "\n\n";
+      c.original += "\n\n";
+    }
+    c.spun += paragraphs[k];
+    c.quoted += paragraphs[k];
+    c.original += paragraphs[k];
+    // Paragraph k takes phrase `next` once k reaches its share of the paper.
+    while (next < phrases.size() && (k + 1) * (phrases.size() + 1) > (next + 1) * paragraphs.size()) {
+      const auto& carrier = kCarriers[next % std::size(kCarriers)];
+      c.spun += std::string(" ") + carrier[0] + phrases[next]->spun + carrier[1];
+      c.quoted += std::string(" ") + carrier[0] + "\"";
+      const uint64_t begin = c.quoted.size();
+      c.quoted += phrases[next]->spun;
+      c.quoted_ranges.emplace_back(begin, c.quoted.size());
+      c.quoted += std::string("\"") + carrier[1];
+      c.original += std::string(" ") + carrier[0] + phrases[next]->original + carrier[1];
+      ++next;
+    }
+  }
+  return c;
+}
+
+PaperStats ScorePaper(const PaperCase& c, Decoder* decoder) {
+  PaperStats s;
+  DecodeResult r;
+  decoder->DecodeDocument(c.spun, &r);
+  s.spun_flagged = r.spun;
+  s.words = r.words;
+  s.listed_found = r.listed_phrases;
+  decoder->DecodeDocument(c.quoted, &r);
+  s.quoted_flagged = r.spun;
+  for (const auto& [begin, end] : c.quoted_ranges) {
+    bool marked = false;
+    for (const RestoredSpan& span : r.spans) marked |= span.quoted && SpansOverlap(span.begin, span.end, begin, end);
+    s.quoted_marked += marked;
+  }
+  decoder->DecodeDocument(c.original, &r);
+  s.original_flagged = r.spun;
+  return s;
+}
+
 }  // namespace
 
 Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_dir,
@@ -299,6 +383,10 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
   std::vector<TraceOutcome> traced_as_written(docs.size()), traced_restored(docs.size());
   uint64_t trace_indexed = 0;
   const int threads = std::max(1, options.threads);
+  const std::vector<std::vector<std::string>> clean_papers =
+      phrases.empty() ? std::vector<std::vector<std::string>>() : JoinPapers(options.paper_docs, options.paper_words);
+  const uint32_t per_paper = std::max<uint32_t>(options.phrases_per_paper, 1);
+  std::vector<PaperStats> learned_papers, thesaurus_papers;
 
   // Each fold: what it measures, what it learned from, and its model.
   struct Fold {
@@ -408,6 +496,15 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
     const Model* fold_model = part.model;
     const std::vector<size_t>& doc_ids = part.doc_ids;
     const std::vector<size_t>& phrase_ids = part.phrase_ids;
+    // This fold's papers, each with the next per_paper of its measured phrases.
+    std::vector<PaperCase> papers;
+    for (size_t k = 0; k < clean_papers.size() && (k + 1) * per_paper <= phrase_ids.size() &&
+                       (options.max_papers == 0 || k < options.max_papers);
+         ++k) {
+      std::vector<const PhrasePair*> planted;
+      for (size_t j = 0; j < per_paper; ++j) planted.push_back(&phrases[phrase_ids[k * per_paper + j]]);
+      papers.push_back(PlantPhrases(clean_papers[k], planted));
+    }
     for (const ChannelParams* channel : {static_cast<const ChannelParams*>(&learned_channel), &thesaurus_channel}) {
       const bool learned = channel == &learned_channel;
       std::vector<std::unique_ptr<Decoder>> decoders(static_cast<size_t>(threads));
@@ -436,6 +533,17 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
         const size_t i = phrase_ids[k - doc_ids.size()];
         (learned ? learned_phrases : thesaurus_phrases)[i] = ScorePhrase(phrases[i], suggester.get(), decoder.get());
       });
+      std::vector<PaperStats> paper_stats(papers.size());
+      ParallelFor(papers.size(), threads, nullptr, [&](int t, size_t k) {
+        auto& decoder = decoders[static_cast<size_t>(t)];
+        if (!decoder) {
+          decoder = std::make_unique<Decoder>(*fold_model);
+          decoder->set_channel(*channel);
+        }
+        paper_stats[k] = ScorePaper(papers[k], decoder.get());
+      });
+      auto& all = learned ? learned_papers : thesaurus_papers;
+      all.insert(all.end(), paper_stats.begin(), paper_stats.end());
     }
     if (trace) {
       const std::string dir = options.work_dir + "/trace-" + std::to_string(fold);
@@ -498,6 +606,23 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
         }
         report.traces.push_back(f);
       }
+    }
+  }
+  if (!learned_papers.empty()) {
+    for (const auto* stats : {&learned_papers, &thesaurus_papers}) {
+      RealPaperFigures f;
+      f.decoder = stats == &learned_papers ? kLearnedDecoder : kThesaurusDecoder;
+      for (const PaperStats& s : *stats) {
+        ++f.papers;
+        f.words += s.words;
+        f.planted += per_paper;
+        f.spun_flagged += s.spun_flagged;
+        f.quoted_flagged += s.quoted_flagged;
+        f.original_flagged += s.original_flagged;
+        f.listed_found += s.listed_found;
+        f.quoted_marked += s.quoted_marked;
+      }
+      report.papers.push_back(f);
     }
   }
   if (!phrases.empty()) {
@@ -563,6 +688,20 @@ nlohmann::json RealEvalReport::ToJson() const {
                            {"indexed", f.indexed},
                            {"found_similarity_mean", f.found ? f.similarity_sum / static_cast<double>(f.found) : 0}});
   }
+  j["papers"] = nlohmann::json::array();
+  for (const RealPaperFigures& f : papers) {
+    auto share = [&](uint64_t n) { return f.papers ? static_cast<double>(n) / static_cast<double>(f.papers) : 0; };
+    j["papers"].push_back(
+        {{"decoder", f.decoder},
+         {"papers", f.papers},
+         {"words", f.words},
+         {"planted", f.planted},
+         {"called_spun", share(f.spun_flagged)},
+         {"quoted_called_spun", share(f.quoted_flagged)},
+         {"original_called_spun", share(f.original_flagged)},
+         {"listed_found_per_paper", share(f.listed_found)},
+         {"quoted_marked", f.planted ? static_cast<double>(f.quoted_marked) / static_cast<double>(f.planted) : 0}});
+  }
   return j;
 }
 
@@ -590,6 +729,23 @@ std::string RealEvalReport::ToMarkdown() const {
       md += "| " + f.spinner + " | " + f.method + " | " + std::to_string(f.copies) + " | " + std::to_string(f.found) +
             " | " + std::to_string(f.unmatched) + " | " +
             (f.found ? Fixed(f.similarity_sum / static_cast<double>(f.found), 3) : std::string("-")) + " |\n";
+    }
+    md += "\n";
+  }
+  if (!papers.empty()) {
+    const RealPaperFigures& first = papers.front();
+    md += "Papers with tortured phrases: " + std::to_string(first.papers) + " papers of clean text (" +
+          std::to_string(first.papers ? first.words / first.papers : 0) + " words on average), each with " +
+          std::to_string(first.papers ? first.planted / first.papers : 0) +
+          " measured phrases planted in sentences of their own:\n\n";
+    md += "| decoder | called spun: phrases as written % | phrases in quotation marks % | the phrases they stand "
+          "for % | listed phrases found per paper | quoted phrases marked quoted % |\n";
+    md += "| --- | ---: | ---: | ---: | ---: | ---: |\n";
+    for (const RealPaperFigures& f : papers) {
+      auto share = [&](uint64_t n, uint64_t of) { return of ? static_cast<double>(n) / static_cast<double>(of) : 0; };
+      md += "| " + f.decoder + " | " + Percent(share(f.spun_flagged, f.papers)) + " | " +
+            Percent(share(f.quoted_flagged, f.papers)) + " | " + Percent(share(f.original_flagged, f.papers)) + " | " +
+            Fixed(share(f.listed_found, f.papers), 2) + " | " + Percent(share(f.quoted_marked, f.planted)) + " |\n";
     }
     md += "\n";
   }

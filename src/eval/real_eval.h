@@ -68,6 +68,17 @@ struct RealEvalOptions {
   // and with their restoration (what `trace` does by default).
   std::vector<EvalDoc> trace_distractors;
   double trace_threshold = 0.3;  // trace's reporting threshold
+  // Papers with tortured phrases: when given with phrase pairs, these
+  // clean documents are joined into papers of about paper_words words, and
+  // each fold plants phrases_per_paper of its measured phrases into each
+  // paper (in sentences of their own), in three versions: the tortured
+  // phrases as written, the same in quotation marks (an article about
+  // them), and the phrases they stand for (the clean control). At most
+  // max_papers papers a fold.
+  std::vector<EvalDoc> paper_docs;
+  uint64_t paper_words = 6000;
+  uint32_t phrases_per_paper = 4;
+  uint32_t max_papers = 40;
   std::function<void(const std::string&)> log;
 };
 
@@ -106,11 +117,24 @@ struct RealTraceFigures {
   double similarity_sum = 0;  // of the original's match, where found
 };
 
+// Papers with planted tortured phrases (RealEvalOptions::paper_docs), by
+// decoder: how many are called spun in each version.
+struct RealPaperFigures {
+  std::string decoder;
+  uint64_t papers = 0, words = 0, planted = 0;
+  uint64_t spun_flagged = 0;      // the tortured phrases as written
+  uint64_t quoted_flagged = 0;    // the same in quotation marks
+  uint64_t original_flagged = 0;  // the phrases they stand for
+  uint64_t listed_found = 0;      // DecodeResult::listed_phrases, summed, as written
+  uint64_t quoted_marked = 0;     // planted phrases with a span marked quoted, quoted version
+};
+
 struct RealEvalReport {
   std::string measured;  // which part was measured, in words
   std::vector<RealDocFigures> docs;
   std::vector<RealPhraseFigures> phrases;
   std::vector<RealTraceFigures> traces;
+  std::vector<RealPaperFigures> papers;
   // With folds and fit_calibration: the model's channel without learned
   // pairs (as data/channel.json holds it) and with the scores fitted on
   // every fold.

@@ -1,5 +1,7 @@
 #include "io/result_json.h"
 
+#include <algorithm>
+
 namespace unspin {
 
 std::string DumpJson(const nlohmann::json& j) {
@@ -18,7 +20,11 @@ nlohmann::json SpansJson(const std::vector<RestoredSpan>& spans) {
                    {"confidence", s.confidence},
                    {"original_confidence", s.original_confidence}});
     // A span a learned pair explains says so, with its evidence.
-    if (s.learned_count > 0) out.back()["learned"] = {{"count", s.learned_count}};
+    if (s.learned_count > 0 || s.listed_count > 0) {
+      out.back()["learned"] = {{"count", std::max(s.learned_count, s.listed_count)}};
+      if (s.listed_count > 0) out.back()["learned"]["listed"] = s.listed_count;
+    }
+    if (s.quoted) out.back()["quoted"] = true;
   }
   return out;
 }
@@ -29,6 +35,8 @@ nlohmann::json DetectJson(const DecodeResult& r) {
                       {"words", r.words},
                       {"spans", SpansJson(r.spans)},
                       {"restored", r.restored}};
+  // Screeners' measure: listed tortured phrases, per 1,000 words.
+  j["listed_phrases"] = {{"count", r.listed_phrases}, {"per_1000_words", r.ListedPhrasesPer1000Words()}};
   // Which learned spinner wrote it, when one explains it best.
   if (r.routed) j["profile"] = {{"name", r.profile}, {"probability", r.profile_probability}};
   return j;

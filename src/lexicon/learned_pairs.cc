@@ -89,6 +89,8 @@ void LearnedPairs::Add(const std::string& profile, const std::string& original, 
   if (e.count == 0) e = LearnedPair{profile, original, substitute, 0, kind};
   e.count += count;
   totals_[TotalKey(original, substitute)] += count;
+  if (kind == LearnedKind::kPhrase || kind == LearnedKind::kWord) listed_totals_[TotalKey(original, substitute)] += count;
+  if (kind == LearnedKind::kPhrase && substitute.find(' ') != std::string::npos) listed_phrases_.insert(substitute);
 }
 
 void LearnedPairs::AddRate(const std::string& profile, const std::string& word, uint32_t seen, uint32_t swapped) {
@@ -167,6 +169,11 @@ std::vector<LearnedPair> LearnedPairs::pairs() const {
 uint32_t LearnedPairs::Count(std::string_view original, std::string_view substitute) const {
   auto it = totals_.find(TotalKey(original, substitute));
   return it == totals_.end() ? 0 : it->second;
+}
+
+uint32_t LearnedPairs::ListedCount(std::string_view original, std::string_view substitute) const {
+  auto it = listed_totals_.find(TotalKey(original, substitute));
+  return it == listed_totals_.end() ? 0 : it->second;
 }
 
 std::vector<std::string> LearnedPairs::Profiles() const {

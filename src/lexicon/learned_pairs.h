@@ -124,6 +124,15 @@ class LearnedPairs {
   // Times `original` was seen written as `substitute`, over every profile
   // and kind; 0 if never.
   uint32_t Count(std::string_view original, std::string_view substitute) const;
+  // The same, from phrase lists only (kinds kPhrase and kWord): the pairs a
+  // screener's list of tortured phrases showed, which count as document
+  // evidence on their own (decoder.h, DecodeResult::listed_phrases).
+  uint32_t ListedCount(std::string_view original, std::string_view substitute) const;
+  // Whether a phrase list showed `substitute`, a key of two or more words,
+  // whole (kind kPhrase): the list lookup that screeners make.
+  bool IsListedPhrase(std::string_view substitute) const {
+    return listed_phrases_.contains(std::string(substitute));
+  }
   // Distinct profiles, sorted.
   std::vector<std::string> Profiles() const;
   // XXH3-64 of the data lines (pairs, rates, then units) as Serialize writes them.
@@ -137,6 +146,8 @@ class LearnedPairs {
   std::vector<LearnedFrom> from_;                  // sorted by (unit, hash)
   std::unordered_set<std::string> from_keys_;     // "unit\thash"
   std::unordered_map<std::string, uint32_t> totals_;  // "original\tsubstitute"
+  std::unordered_map<std::string, uint32_t> listed_totals_;  // the same, kinds kPhrase and kWord
+  std::unordered_set<std::string> listed_phrases_;  // substitutes of kPhrase entries with a space
 };
 
 }  // namespace unspin

@@ -137,6 +137,7 @@ class Engine {
       span["original"] = s.original;
       span["confidence"] = s.confidence;
       span["original_confidence"] = s.original_confidence;
+      if (s.quoted) span["quoted"] = true;
       spans.append(span);
     }
     py::dict out;
@@ -145,6 +146,10 @@ class Engine {
     out["words"] = r.words;
     out["spans"] = spans;
     out["restored"] = r.restored;
+    py::dict listed;
+    listed["count"] = r.listed_phrases;
+    listed["per_1000_words"] = r.ListedPhrasesPer1000Words();
+    out["listed_phrases"] = listed;
     if (r.routed) {
       py::dict profile;
       profile["name"] = r.profile;

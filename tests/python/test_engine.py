@@ -127,3 +127,15 @@ def test_detect_names_the_learned_spinner(engine):
     r = engine.detect(spun)
     assert r["profile"]["name"] == "autoblog-common" and r["profile"]["probability"] >= 0.5
     assert "profile" not in engine.detect(NEWS)
+
+
+def test_detect_counts_listed_phrases_and_marks_quoted_mentions(engine):
+    r = engine.detect("The model relies on counterfeit consciousness and an irregular woodland classifier.")
+    assert r["listed_phrases"]["count"] == 2
+    assert r["listed_phrases"]["per_1000_words"] > 100
+    quoted = engine.detect('Such papers write "counterfeit consciousness" for artificial intelligence.')
+    assert quoted["listed_phrases"]["count"] == 0
+    marks = [s for s in quoted["spans"] if s.get("quoted")]
+    assert [s["text"] for s in marks] == ["counterfeit consciousness"]
+    assert '"counterfeit consciousness"' in quoted["restored"]
+    assert engine.detect(NEWS)["listed_phrases"] == {"count": 0, "per_1000_words": 0.0}
