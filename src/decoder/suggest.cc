@@ -27,6 +27,15 @@ constexpr size_t kBeam = 64;
 // development list (docs/DECISIONS.md): top-1 rises with it up to about
 // this value and no further.
 constexpr double kKnownTermLogBonus = 10.0;
+// A known term may also be reached through a word pair no source offers
+// ("authentic terrible rate" for "true negative rate": negative is not
+// among the thesaurus's originals of "terrible"), when the two words are
+// two steps of synonymy apart (terrible ~ bad ~ negative: the term word is
+// among the candidates of the observed word's candidates), at this ln
+// channel weight, for at most half of the term's words. Tuned on a split
+// of the PPS development list (docs/DECISIONS.md, "Suggest"); pairs with
+// no such link cost top-1 at any weight tried.
+constexpr double kTwoStepLogQ = -11.0;
 
 struct Path {
   LmState state;
@@ -68,6 +77,7 @@ struct Suggester::Impl {
   std::unique_ptr<CandidateBuilder> builder;
   std::unordered_map<std::string, std::vector<Candidate>> lists;
   std::vector<OriginalReading> readings;
+  std::unordered_map<std::string, std::unordered_set<std::string>> two_steps;  // TwoSteps' cache
 
   // The originals of the learned phrase lists ("random forest"): the terms
   // of a field, which a tortured phrase stands for far more often than
@@ -92,6 +102,7 @@ struct Suggester::Impl {
   void SetChannel(const ChannelParams& c) {
     channel = c;
     lists.clear();
+    two_steps.clear();
     builder = std::make_unique<CandidateBuilder>(model.lexicon(), model.lm(), channel);
   }
 
@@ -152,7 +163,8 @@ struct Suggester::Impl {
     struct Cell {
       double score = kNone;
       size_t from_i = 0, from_j = 0;
-      const Candidate* swap = nullptr;  // null: a kept word
+      const Candidate* swap = nullptr;  // null: a kept word, or a loose pair
+      bool loose = false;               // one observed word for one term word, two steps apart
     };
     std::vector<Cell> f((n + 1) * (m + 1));
     Cell* const cells = f.data();
@@ -169,6 +181,10 @@ struct Suggester::Impl {
           const double keep = id != Lexicon::kNone && lex.HasSubstitutes(id, channel.filter) ? log_keep : 0.0;
           Cell& next = at_cell(i + 1, j + 1);
           if (here.score + keep > next.score) next = {here.score + keep, i, j, nullptr};
+        } else if (j < m && TwoSteps(words[i]).contains(term[j])) {
+          const double score = here.score + log_rho + kTwoStepLogQ;
+          Cell& next = at_cell(i + 1, j + 1);
+          if (score > next.score) next = {score, i, j, nullptr, true};
         }
         run.clear();
         for (size_t k = i; k < n && k < i + static_cast<size_t>(max_span); ++k) {
@@ -195,12 +211,19 @@ struct Suggester::Impl {
     path->score = at_cell(n, m).score;
     // The swaps, back to front: (first observed word, end, candidate).
     std::vector<std::tuple<size_t, size_t, const Candidate*>> swaps;
+    size_t loose = 0;
     for (size_t i = n, j = m; i > 0;) {
       const Cell& c = at_cell(i, j);
       if (c.swap != nullptr) swaps.emplace_back(c.from_i, i, c.swap);
+      loose += c.loose;
       const size_t from_i = c.from_i, from_j = c.from_j;
       i = from_i;
       j = from_j;
+    }
+    if (2 * loose > m) return false;
+    if (loose > 0) {
+      ++path->swaps;
+      path->sources.push_back("learned");  // the learned term vouches for it
     }
     for (auto it = swaps.rbegin(); it != swaps.rend(); ++it) {
       const auto& [begin, end, candidate] = *it;
@@ -210,6 +233,30 @@ struct Suggester::Impl {
                  path);
     }
     return path->swaps > 0;
+  }
+
+  // The words two steps of synonymy from the observed `word`: the
+  // originals offered for the originals offered for it (at most
+  // kTwoStepWidth of each), cached per suggester.
+  const std::unordered_set<std::string>& TwoSteps(const std::string& word) {
+    auto it = two_steps.find(word);
+    if (it != two_steps.end()) return it->second;
+    constexpr size_t kTwoStepWidth = 24;
+    std::unordered_set<std::string> out;
+    std::vector<std::string> first;
+    for (const Candidate& c : List({word})) {
+      if (first.size() >= kTwoStepWidth) break;
+      if (c.text.find(' ') == std::string_view::npos) first.emplace_back(c.text);
+    }
+    for (const std::string& f : first) {
+      out.insert(f);
+      size_t taken = 0;
+      for (const Candidate& c : List({f})) {
+        if (taken++ >= kTwoStepWidth) break;
+        out.emplace(c.text);
+      }
+    }
+    return two_steps.emplace(word, std::move(out)).first->second;
   }
 
   // The learned terms are the learned pairs' knowledge: a channel without
