@@ -9,6 +9,7 @@
 #include "decoder/suggest.h"
 #include "io/real_data.h"
 #include "lexicon/learned_pairs.h"
+#include "lexicon/lexicon_builder.h"
 #include "test_util.h"
 #include "util/file_io.h"
 
@@ -216,6 +217,52 @@ TEST(Suggester, RanksLikelyOriginalsOfATorturedPhrase) {
   EXPECT_EQ(suggester.Suggest("", "", 5, &out).code(), StatusCode::kInvalidInput);
   EXPECT_EQ(suggester.Suggest("a b c d e f g h i j k l m", "", 5, &out).code(), StatusCode::kInvalidInput);
   EXPECT_EQ(suggester.Suggest("bad \xff", "", 5, &out).code(), StatusCode::kInvalidInput);
+}
+
+}  // namespace
+}  // namespace unspin
+
+namespace unspin {
+namespace {
+
+// A model of a small thesaurus (glad for happy, joyful for glad, lady for
+// woman), the default LM, and a learned table of one listed term.
+std::unique_ptr<Model> ModelWithOneTerm(const std::string& term) {
+  LexiconBuilder b;
+  b.AddSenses({testing::Sense(Pos::kAdj, Source::kMythes, "happy", {"glad"}),
+               testing::Sense(Pos::kAdj, Source::kMythes, "glad", {"joyful"}),
+               testing::Sense(Pos::kNoun, Source::kMythes, "woman", {"lady"})});
+  std::string bytes;
+  LexiconBuildReport report;
+  EXPECT_TRUE(b.Build(testing::TestMorphology(), "{\"kind\":\"test\"}", &bytes, &report).ok());
+  const std::string path = testing::TempPath("one_term_lexicon.bin");
+  EXPECT_TRUE(WriteFileAtomically(path, bytes).ok());
+  auto lexicon = Lexicon::Open(path);
+  auto lm = LanguageModel::Open(std::string(UNSPIN_DEFAULT_MODEL) + "/lm.bin");
+  EXPECT_TRUE(lexicon.ok() && lm.ok());
+  auto model = std::make_unique<Model>(std::move(*lexicon), std::move(*lm), ChannelParams());
+  std::remove(path.c_str());
+  auto table = std::make_unique<LearnedPairs>();
+  table->Add("tortured-phrases", term, "listed as", 1, LearnedKind::kPhrase);
+  model->set_learned(std::move(table));
+  return model;
+}
+
+TEST(Suggester, ReachesAKnownTermTwoStepsOfSynonymyAway) {
+  auto model = ModelWithOneTerm("happy woman");
+  Suggester suggester(*model);
+  std::vector<Suggestion> out;
+  // "lady" -> "woman" is a thesaurus pair; "joyful" reaches "happy" only
+  // through "glad", a synonym of a synonym.
+  ASSERT_TRUE(suggester.Suggest("joyful lady", "", 5, &out).ok());
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out[0].original, "happy woman");
+  EXPECT_EQ(out[0].MainSource(), "learned");
+  // Not when most of the term's words are reached so.
+  auto wider = ModelWithOneTerm("happy happy woman");
+  Suggester strict(*wider);
+  ASSERT_TRUE(strict.Suggest("joyful joyful lady", "", 10, &out).ok());
+  for (const Suggestion& s : out) EXPECT_NE(s.original, "happy happy woman");
 }
 
 }  // namespace
