@@ -14,6 +14,7 @@
 #include "trace/align.h"
 #include "trace/fingerprint.h"
 #include "trace/index.h"
+#include "trace/restored_query.h"
 #include "util/file_io.h"
 #include "util/random.h"
 #include "util/strings.h"
@@ -323,6 +324,28 @@ TEST_F(TraceIndexTest, TheRestorationFindsWhatTheWordingAsWrittenMisses) {
   for (const TraceEvidence& e : best.evidence) {
     EXPECT_EQ(copy.substr(e.query_begin, e.query_end - e.query_begin), e.query_text);
   }
+}
+
+TEST_F(TraceIndexTest, QueriesWithTheDecodersRestorationUnlessItRunsOutOfTime) {
+  const std::string text = NewsText();
+  auto index = TraceIndex::Open(dir_, DefaultLexicon(), TraceIndex::kCreate);
+  ASSERT_TRUE(index.ok());
+  AddReport report;
+  ASSERT_TRUE((*index)->Add(NumberedDocs({text}), &report).ok());
+  Decoder decoder(testing::DefaultModel());
+  const std::string copy = Spin(text, "moby", 0.2, 3);
+  auto with = QueryWithRestoration(**index, &decoder, copy, {});
+  ASSERT_TRUE(with.ok()) << with.status().message();
+  ASSERT_FALSE(with->empty());
+  EXPECT_GT((*with)[0].restored_similarity, 0);
+  auto without = QueryWithRestoration(**index, nullptr, copy, {});
+  ASSERT_TRUE(without.ok());
+  ASSERT_FALSE(without->empty());
+  EXPECT_EQ((*without)[0].restored_similarity, 0);
+  // A deadline already passed: nothing is queried.
+  auto late = QueryWithRestoration(**index, &decoder, copy, {}, std::chrono::steady_clock::now());
+  EXPECT_EQ(late.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_TRUE(QueryWithRestoration(**index, nullptr, copy, {}, std::chrono::steady_clock::now()).ok());
 }
 
 TEST_F(TraceIndexTest, OfSourcesExplainingTheCopyAlikeTheTighterRanksFirst) {

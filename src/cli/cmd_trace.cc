@@ -14,6 +14,7 @@
 #include "io/result_json.h"
 #include "text/chunker.h"
 #include "trace/index.h"
+#include "trace/restored_query.h"
 
 namespace unspin::cli {
 
@@ -229,15 +230,7 @@ int RunTrace(const TraceFlags& f) {
   base.max_results = f.top;
   base.threshold = f.threshold;
   base.max_evidence = f.max_evidence;
-  DecodeResult restored;
-  auto query = [&](std::string_view text) {
-    TraceQueryOptions options = base;
-    if (decoder) {
-      decoder->DecodeDocument(text, &restored);
-      options.restored = restored.restored;
-    }
-    return (*index)->Query(text, options);
-  };
+  auto query = [&](std::string_view text) { return QueryWithRestoration(**index, decoder.get(), text, base); };
   return RunOnInputAndOutput(f.input, f.output, [&](int fd, Output* out) {
     if (f.jsonl) {
       const int code = RunJsonlBatch("trace", fd, f.max_record_bytes, f.replace_invalid, out, [&](const JsonlItem& item) {

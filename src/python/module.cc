@@ -26,6 +26,7 @@
 #include "spin/profile.h"
 #include "spin/spinner.h"
 #include "trace/index.h"
+#include "trace/restored_query.h"
 #include "util/random.h"
 
 namespace py = pybind11;
@@ -148,6 +149,7 @@ class Engine {
     out["restored"] = r.restored;
     py::dict listed;
     listed["count"] = r.listed_phrases;
+    listed["by_term"] = r.listed_by_term;
     listed["per_1000_words"] = r.ListedPhrasesPer1000Words();
     out["listed_phrases"] = listed;
     if (r.routed) {
@@ -241,13 +243,8 @@ class Engine {
         TraceQueryOptions options;
         options.max_results = top;
         options.threshold = threshold;
-        DecodeResult restoration;
-        if (restore) {
-          Decoder decoder(*model_);
-          decoder.DecodeDocument(text, &restoration);
-          options.restored = restoration.restored;
-        }
-        matches = (*index)->Query(text, options);
+        std::unique_ptr<Decoder> decoder = restore ? std::make_unique<Decoder>(*model_) : nullptr;
+        matches = QueryWithRestoration(**index, decoder.get(), text, options);
       }
     }
     if (!open_status.ok()) Raise(open_status);

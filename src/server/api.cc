@@ -5,6 +5,7 @@
 #include "io/result_json.h"
 #include "text/case.h"
 #include "text/utf8.h"
+#include "trace/restored_query.h"
 
 namespace unspin {
 
@@ -202,17 +203,14 @@ ApiResponse Api::Handle(Kind kind, std::string_view body, std::string_view conte
     options.max_results = request.top;
     if (request.threshold >= 0) options.threshold = request.threshold;
     options.max_evidence = request.max_evidence;
-    DecodeResult restoration;
-    if (request.restore) {
-      if (!w.decoder->DecodeDocumentUntil(request.text, deadline, &restoration, limits_.window_bytes)) {
-        return ErrorResponse(503, "timeout",
-                             "restoring the text took longer than the request's " +
-                                 std::to_string(limits_.request_timeout.count()) +
-                                 " ms limit (serve --request-timeout); send a shorter text, or \"restore\": false");
-      }
-      options.restored = restoration.restored;
+    auto matches = QueryWithRestoration(*w.index, request.restore ? w.decoder.get() : nullptr, request.text, options,
+                                        deadline, limits_.window_bytes);
+    if (!matches.ok() && matches.status().code() == StatusCode::kResourceExhausted) {
+      return ErrorResponse(503, "timeout",
+                           "restoring the text took longer than the request's " +
+                               std::to_string(limits_.request_timeout.count()) +
+                               " ms limit (serve --request-timeout); send a shorter text, or \"restore\": false");
     }
-    auto matches = w.index->Query(request.text, options);
     if (!matches.ok()) return ErrorResponse(500, "index_error", matches.status().message());
     return Ok({{"matches", MatchesJson(*matches)}});
   }
