@@ -49,16 +49,19 @@ std::vector<std::string> InSentences(const std::vector<std::string>& phrases, bo
 }
 
 TEST(ListedPhraseEvidence, CountsPhrasesPerWordsAndNeverLowersAScore) {
-  EXPECT_EQ(ListedPhraseEvidence(0, 6000), 0);
-  EXPECT_EQ(ListedPhraseEvidence(0, 100), 0);
+  EXPECT_EQ(ListedPhraseEvidence(0, 0, 6000), 0);
+  EXPECT_EQ(ListedPhraseEvidence(0, 0, 100), 0);
   // One phrase alone is not enough, in a paper or in a paragraph.
-  EXPECT_EQ(ListedPhraseEvidence(1, 6000), 0);
-  EXPECT_EQ(ListedPhraseEvidence(1, 200), 0);
+  EXPECT_EQ(ListedPhraseEvidence(1, 0, 6000), 0);
+  EXPECT_EQ(ListedPhraseEvidence(1, 0, 200), 0);
   // Four in 6,000 words are.
-  EXPECT_GT(ListedPhraseEvidence(4, 6000), 5);
+  EXPECT_GT(ListedPhraseEvidence(4, 0, 6000), 5);
   // More phrases, more evidence; the same phrases in more words, less.
-  EXPECT_GT(ListedPhraseEvidence(5, 6000), ListedPhraseEvidence(4, 6000));
-  EXPECT_LT(ListedPhraseEvidence(4, 9000), ListedPhraseEvidence(4, 6000));
+  EXPECT_GT(ListedPhraseEvidence(5, 0, 6000), ListedPhraseEvidence(4, 0, 6000));
+  EXPECT_LT(ListedPhraseEvidence(4, 0, 9000), ListedPhraseEvidence(4, 0, 6000));
+  // A phrase only its term vouches for is weaker evidence than a listed one.
+  EXPECT_LT(ListedPhraseEvidence(5, 2, 6000), ListedPhraseEvidence(5, 0, 6000));
+  EXPECT_GT(ListedPhraseEvidence(5, 2, 6000), ListedPhraseEvidence(3, 0, 6000));
 }
 
 TEST(LearnedPairs, ListsOnlyWhatPhraseListsShowed) {
@@ -74,6 +77,9 @@ TEST(LearnedPairs, ListsOnlyWhatPhraseListsShowed) {
   EXPECT_TRUE(t.IsListedPhrase("irregular woodland"));
   EXPECT_FALSE(t.IsListedPhrase("woodland"));          // a word pair, not a phrase
   EXPECT_FALSE(t.IsListedPhrase("software program"));  // a document spinner's swap
+  EXPECT_TRUE(t.IsListedTerm("random forest"));
+  EXPECT_FALSE(t.IsListedTerm("forest"));
+  EXPECT_FALSE(t.IsListedTerm("software"));
   // Kept through a round trip and a merge.
   auto parsed = LearnedPairs::Parse(t.Serialize({}), "t.tsv");
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
@@ -115,6 +121,22 @@ TEST(Decoder, FlagsALongPaperByItsListedPhrasesPerThousandWords) {
   DecodeResult twice;
   decoder.Decode(Paper(InSentences({kTortured[1], kTortured[1]}, false)), &twice);
   EXPECT_EQ(twice.listed_phrases, 1u);
+}
+
+TEST(Decoder, CountsANewPhraseThatRestoresToAListedTerm) {
+  const Model& model = testing::DefaultModel();
+  ASSERT_TRUE(model.learned()->IsListedTerm("artificial intelligence"));
+  ASSERT_FALSE(model.learned()->IsListedPhrase("synthetic brainpower"));
+  Decoder decoder(model);
+  DecodeResult r;
+  // Two spans, "synthetic" -> "artificial" and "brainpower" ->
+  // "intelligence", read together: one phrase, vouched for by its term.
+  decoder.Decode("The synthetic brainpower field grew quickly in recent years.", &r);
+  EXPECT_EQ(r.listed_phrases, 1u);
+  EXPECT_EQ(r.listed_by_term, 1u);
+  // The term as written is no phrase at all.
+  decoder.Decode("The artificial intelligence field grew quickly in recent years.", &r);
+  EXPECT_EQ(r.listed_phrases, 0u);
 }
 
 TEST(Decoder, MarksQuotedMentionsWithoutHoldingThemAgainstTheText) {

@@ -161,6 +161,7 @@ int DecodePlain(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
                                  : std::string()) +
                    ",\"listed_phrases\":" +
                    DumpJson(nlohmann::json{{"count", total.listed_phrases},
+                                           {"by_term", total.listed_by_term},
                                            {"per_1000_words", total.ListedPhrasesPer1000Words()}}) +
                    ",\"spans\":[");
     if (s.ok()) s = spans.CopyTo(out);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -817,11 +819,19 @@ struct Decoder::Impl {
     return {static_cast<size_t>(from - words.begin()), static_cast<size_t>(to - words.begin())};
   }
 
+  // A listed phrase met: its words, and whether only its term vouches for
+  // it (ListedTermAround), not the list's own phrases or word pairs.
+  struct ListedHit {
+    size_t first = 0, end = 0;
+    bool by_term = false;
+    bool operator<(const ListedHit& o) const { return std::tie(first, end) < std::tie(o.first, o.end); }
+  };
+
   // Adds the word ranges of the unquoted runs of words that a phrase list
   // showed whole, whether or not the lattice found them: the list is
   // evidence of its own, and the language model may not know the phrase a
   // listed one stands for.
-  void FindListedPhrases(std::vector<std::pair<size_t, size_t>>* found) const {
+  void FindListedPhrases(std::vector<ListedHit>* found) const {
     const LearnedPairs* learned = model.learned();
     if (learned == nullptr || (channel.filter.sources & MaskOf(Source::kLearned)) == 0) return;
     constexpr size_t kMaxListedWords = 4;  // lexicon keys have at most four tokens
@@ -833,23 +843,74 @@ struct Decoder::Impl {
         if (words[j].quoted || words[j].sentence_start || !words[j].joins_previous) break;
         run += ' ';
         run += words[j].lower;
-        if (learned->IsListedPhrase(run)) found->emplace_back(i, j + 1);
+        if (learned->IsListedPhrase(run)) found->push_back({i, j + 1, false});
       }
     }
   }
 
-  // Distinct phrases among word ranges, overlapping ones read as one.
-  size_t DistinctPhrases(std::vector<std::pair<size_t, size_t>>* ranges) const {
-    std::sort(ranges->begin(), ranges->end());
-    std::unordered_set<std::string> phrases;
-    for (size_t k = 0; k < ranges->size();) {
-      auto [first, end] = (*ranges)[k];
-      for (++k; k < ranges->size() && (*ranges)[k].first < end; ++k) end = std::max(end, (*ranges)[k].second);
+  // The words around a span restored as `original` (words [range.first,
+  // range.second)), if with its original they make a term a phrase list
+  // stood for: a new tortured phrase of a known term ("profound learning"
+  // restored to "deep learning"). Neighbours are read as restored
+  // (`restored_words`: each word's restoration by the other spans, or
+  // itself; empty for the later words of a span restored to fewer), so that
+  // "synthetic brainpower", two spans, is "artificial intelligence". The
+  // term's word range, or none.
+  std::optional<std::pair<size_t, size_t>> ListedTermAround(std::pair<size_t, size_t> range, std::string_view original,
+                                                           const std::vector<std::string>& restored_words) const {
+    const LearnedPairs* learned = model.learned();
+    if (learned == nullptr || (channel.filter.sources & MaskOf(Source::kLearned)) == 0) return std::nullopt;
+    constexpr size_t kMaxTermWords = 4;
+    if (range.second <= range.first) return std::nullopt;
+    // The original carries the span's possessive ending (AddSpan), which
+    // is no part of a term.
+    std::string lowered = ToLower(original);
+    lowered.resize(lowered.size() - std::min<size_t>(lowered.size(), words[range.second - 1].suffix));
+    NormalizeApostrophes(&lowered);
+    const std::vector<std::string> middle = Split(lowered, ' ');
+    if (middle.empty() || middle.size() > kMaxTermWords) return std::nullopt;
+    const size_t room = kMaxTermWords - middle.size();
+    for (size_t before = 0; before <= room && before <= range.first; ++before) {
+      for (size_t after = 0; before + after <= room && range.second + after <= words.size(); ++after) {
+        if (before + after + middle.size() < 2) continue;
+        std::string term;
+        bool joined = true;
+        for (size_t k = range.first - before; k < range.first; ++k) {
+          if (!restored_words[k].empty()) term.append(term.empty() ? "" : " ").append(restored_words[k]);
+          joined &= !words[k].quoted && (k == range.first - before || words[k].joins_previous);
+        }
+        for (const std::string& m : middle) term.append(term.empty() ? "" : " ").append(m);
+        for (size_t k = range.second; k < range.second + after; ++k) {
+          if (!restored_words[k].empty()) term.append(" ").append(restored_words[k]);
+          joined &= !words[k].quoted && words[k].joins_previous && !words[k].sentence_start;
+        }
+        if (before > 0) joined &= words[range.first].joins_previous;
+        if (joined && learned->IsListedTerm(term)) return std::make_pair(range.first - before, range.second + after);
+      }
+    }
+    return std::nullopt;
+  }
+
+  // Distinct phrases among the hits, overlapping ones read as one (by its
+  // term only if each of them is): {phrases, of which by term only}.
+  std::pair<uint64_t, uint64_t> DistinctPhrases(std::vector<ListedHit>* hits) const {
+    std::sort(hits->begin(), hits->end());
+    std::unordered_map<std::string, bool> phrases;  // words -> by term only
+    for (size_t k = 0; k < hits->size();) {
+      size_t first = (*hits)[k].first, end = (*hits)[k].end;
+      bool by_term = (*hits)[k].by_term;
+      for (++k; k < hits->size() && (*hits)[k].first < end; ++k) {
+        end = std::max(end, (*hits)[k].end);
+        by_term &= (*hits)[k].by_term;
+      }
       std::string phrase_words;
       for (size_t w = first; w < end; ++w) phrase_words.append(w == first ? "" : " ").append(words[w].lower);
-      phrases.insert(std::move(phrase_words));
+      auto [it, added] = phrases.emplace(std::move(phrase_words), by_term);
+      if (!added) it->second &= by_term;
     }
-    return phrases.size();
+    uint64_t by_term = 0;
+    for (const auto& [words_of, only_term] : phrases) by_term += only_term;
+    return {phrases.size(), by_term};
   }
 
   // Times the learned table saw the spinner write the observed words for
@@ -1065,16 +1126,39 @@ void Decoder::DecodeWith(Impl& d, std::string_view text, DecodeResult* out, std:
   out->eligible_words = eligible;
   // The span model turns each candidate span's lattice figures into
   // P(swapped | spun); their sum is the document's expected swaps.
-  std::vector<std::pair<size_t, size_t>> listed;  // word ranges of the listed phrases met
   for (RestoredSpan& span : out->spans) {
     const double p = d.channel.span_model.Probability(span.features);
     span.original_confidence *= p;  // held the original's share until now
     span.confidence = p;
     out->span_mass += p;
-    if (span.listed_count > 0 && p >= kListedPhraseMinProbability) listed.push_back(d.WordRange(span.begin, span.end));
+  }
+  // The listed phrases among the spans that count.
+  std::vector<Impl::ListedHit> listed;
+  std::vector<std::string> restored_words;
+  for (const Word& w : d.words) restored_words.push_back(w.lower);
+  std::vector<std::pair<const RestoredSpan*, std::pair<size_t, size_t>>> counted;
+  for (const RestoredSpan& span : out->spans) {
+    if (span.confidence < kListedPhraseMinProbability) continue;
+    const std::pair<size_t, size_t> range = d.WordRange(span.begin, span.end);
+    if (range.second <= range.first) continue;
+    counted.emplace_back(&span, range);
+    std::string lowered = ToLower(span.original);
+    lowered.resize(lowered.size() - std::min<size_t>(lowered.size(), d.words[range.second - 1].suffix));
+    NormalizeApostrophes(&lowered);
+    std::vector<std::string> parts = Split(lowered, ' ');
+    const size_t n = range.second - range.first;
+    if (parts.size() != n) parts = {lowered};
+    for (size_t k = 0; k < n; ++k) restored_words[range.first + k] = k < parts.size() ? parts[k] : std::string();
+  }
+  for (const auto& [span, range] : counted) {
+    if (span->listed_count > 0) {
+      listed.push_back({range.first, range.second, false});
+    } else if (auto term = d.ListedTermAround(range, span->original, restored_words)) {
+      listed.push_back({term->first, term->second, true});
+    }
   }
   d.FindListedPhrases(&listed);
-  out->listed_phrases = d.DistinctPhrases(&listed);
+  std::tie(out->listed_phrases, out->listed_by_term) = d.DistinctPhrases(&listed);
   if (d.keep_candidates) out->candidate_spans = out->spans;
   out->log_odds = out->LogOdds(d.channel.calibration);
   out->probability = 1.0 / (1.0 + std::exp(-out->log_odds));
@@ -1085,7 +1169,7 @@ void Decoder::DecodeWith(Impl& d, std::string_view text, DecodeResult* out, std:
   // Listed phrases vouch for themselves, not for the other spans: those
   // are gated by the document's probability without them.
   const double unlisted_probability =
-      1.0 / (1.0 + std::exp(-(out->log_odds - ListedPhraseEvidence(out->listed_phrases, out->words))));
+      1.0 / (1.0 + std::exp(-(out->log_odds - ListedPhraseEvidence(out->listed_phrases, out->listed_by_term, out->words))));
   std::vector<Edit> edits;
   std::erase_if(out->spans, [&](RestoredSpan& span) {
     const double gate = span.listed_count > 0 ? out->probability : unlisted_probability;
@@ -1197,11 +1281,15 @@ bool Decoder::DecodeWindows(std::string_view text, std::chrono::steady_clock::ti
   return true;
 }
 
-double ListedPhraseEvidence(uint64_t listed_phrases, uint64_t words) {
+double ListedPhraseEvidence(uint64_t listed_phrases, uint64_t by_term, uint64_t words) {
   if (listed_phrases == 0) return 0;
-  const double n = static_cast<double>(listed_phrases), w = static_cast<double>(words);
-  const double llr = n * std::log(kListedPhrasesPerWordSpun / kListedPhrasesPerWordClean) -
-                     (kListedPhrasesPerWordSpun - kListedPhrasesPerWordClean) * w + kListedPhrasePriorLogOdds;
+  by_term = std::min(by_term, listed_phrases);
+  const double listed = static_cast<double>(listed_phrases - by_term), term = static_cast<double>(by_term);
+  const double llr = listed * std::log(kListedPhrasesPerWordSpun / kListedPhrasesPerWordClean) +
+                     term * std::log(kListedPhrasesPerWordSpun / kTermPhrasesPerWordClean) -
+                     (kListedPhrasesPerWordSpun - kListedPhrasesPerWordClean - kTermPhrasesPerWordClean) *
+                         static_cast<double>(words) +
+                     kListedPhrasePriorLogOdds;
   return std::max(0.0, llr);
 }
 
@@ -1210,6 +1298,7 @@ void AddDocumentFigures(const DecodeResult& part, const ChannelParams& channel, 
   total->eligible_words += part.eligible_words;
   total->span_count += part.span_count;
   total->listed_phrases += part.listed_phrases;
+  total->listed_by_term += part.listed_by_term;
   total->span_mass += part.span_mass;
   total->best_log_likelihood += part.best_log_likelihood;
   total->plain_log_likelihood += part.plain_log_likelihood;

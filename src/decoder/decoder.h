@@ -119,19 +119,24 @@ struct RestoredSpan {
 // words, not the share of words swapped: four in a 6,000-word paper
 // condemn it, though 99.9 % of its words are clean. A document's distinct
 // unquoted listed phrases are read as a Poisson count, at
-// kListedPhrasesPerWordSpun in a paper a paraphrasing tool wrote and
-// kListedPhrasesPerWordClean in clean prose (measured on Brown:
-// docs/DECISIONS.md, "Tortured phrases in long documents"). Their
-// log-likelihood ratio, plus kListedPhrasePriorLogOdds (few documents are
-// tortured, so one phrase alone is not enough; two in 1,000 words are), is
-// added to the document's log-odds when positive: absent phrases never
-// lower the score, since most spinners write none.
+// kListedPhrasesPerWordSpun in a paper a paraphrasing tool wrote, and in
+// clean prose at kListedPhrasesPerWordClean for phrases a list showed
+// (whole or word by word) and kTermPhrasesPerWordClean for those only a
+// listed term vouches for (a flagged span that restores to one: a new
+// phrase for a known term), both measured on Brown (docs/DECISIONS.md,
+// "Tortured phrases in long documents"). Their log-likelihood ratio, plus
+// kListedPhrasePriorLogOdds (few documents are tortured, so one phrase
+// alone is not enough), is added to the document's log-odds when
+// positive: absent phrases never lower the score, since most spinners
+// write none.
 constexpr double kListedPhrasesPerWordSpun = 1.0 / 1000;
-constexpr double kListedPhrasesPerWordClean = 1.0 / 60000;
+constexpr double kListedPhrasesPerWordClean = 1.0 / 53000;
+constexpr double kTermPhrasesPerWordClean = 1.0 / 23000;
 constexpr double kListedPhrasePriorLogOdds = -4.6;  // ln(1/100)
 // A listed span counts when the span model gives it at least this.
-constexpr double kListedPhraseMinProbability = 0.25;
-double ListedPhraseEvidence(uint64_t listed_phrases, uint64_t words);
+constexpr double kListedPhraseMinProbability = 0.1;
+// `by_term` of the `listed_phrases` are vouched for by their term only.
+double ListedPhraseEvidence(uint64_t listed_phrases, uint64_t by_term, uint64_t words);
 
 struct DecodeResult {
   std::vector<RestoredSpan> spans;  // flagged spans, in text order
@@ -139,9 +144,12 @@ struct DecodeResult {
   uint64_t words = 0;               // word and number tokens
   uint64_t eligible_words = 0;      // words the lexicon has substitutes for
   uint64_t span_count = 0;          // spans.size(), or the sum over windows
-  // Distinct listed phrases (RestoredSpan::listed_count > 0, not quoted,
-  // span model >= kListedPhraseMinProbability); summed over windows.
+  // Distinct unquoted listed phrases: runs of words a phrase list showed
+  // whole, and flagged spans (span model >= kListedPhraseMinProbability)
+  // that a list explains word by word (RestoredSpan::listed_count > 0) or
+  // that restore to a listed term; summed over windows.
   uint64_t listed_phrases = 0;
+  uint64_t listed_by_term = 0;  // of those, vouched for by a listed term only
   // The span model's probabilities of the candidate spans, summed, before
   // the document's own probability is taken into account: a feature of the
   // document score.
@@ -180,7 +188,7 @@ struct DecodeResult {
   // The calibrated document score's linear part.
   double LogOdds(const Calibration& c) const {
     return c.LogOdds(GainPerWord(), SpansPerWord(), words, RatioPerWord()) +
-           ListedPhraseEvidence(listed_phrases, words);
+           ListedPhraseEvidence(listed_phrases, listed_by_term, words);
   }
   double ListedPhrasesPer1000Words() const {
     return words == 0 ? 0 : 1000.0 * static_cast<double>(listed_phrases) / static_cast<double>(words);

@@ -36,7 +36,9 @@ nlohmann::json DetectJson(const DecodeResult& r) {
                       {"spans", SpansJson(r.spans)},
                       {"restored", r.restored}};
   // Screeners' measure: listed tortured phrases, per 1,000 words.
-  j["listed_phrases"] = {{"count", r.listed_phrases}, {"per_1000_words", r.ListedPhrasesPer1000Words()}};
+  j["listed_phrases"] = {{"count", r.listed_phrases},
+                         {"by_term", r.listed_by_term},
+                         {"per_1000_words", r.ListedPhrasesPer1000Words()}};
   // Which learned spinner wrote it, when one explains it best.
   if (r.routed) j["profile"] = {{"name", r.profile}, {"probability", r.profile_probability}};
   return j;

@@ -91,6 +91,7 @@ void LearnedPairs::Add(const std::string& profile, const std::string& original, 
   totals_[TotalKey(original, substitute)] += count;
   if (kind == LearnedKind::kPhrase || kind == LearnedKind::kWord) listed_totals_[TotalKey(original, substitute)] += count;
   if (kind == LearnedKind::kPhrase && substitute.find(' ') != std::string::npos) listed_phrases_.insert(substitute);
+  if (kind == LearnedKind::kPhrase && original.find(' ') != std::string::npos) listed_terms_.insert(original);
 }
 
 void LearnedPairs::AddRate(const std::string& profile, const std::string& word, uint32_t seen, uint32_t swapped) {

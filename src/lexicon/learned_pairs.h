@@ -133,6 +133,10 @@ class LearnedPairs {
   bool IsListedPhrase(std::string_view substitute) const {
     return listed_phrases_.contains(std::string(substitute));
   }
+  // Whether `original`, a key of two or more words, is what a listed
+  // phrase stood for ("random forest"): a term of the field that tortured
+  // phrases are made from, whatever new phrase stands for it next.
+  bool IsListedTerm(std::string_view original) const { return listed_terms_.contains(std::string(original)); }
   // Distinct profiles, sorted.
   std::vector<std::string> Profiles() const;
   // XXH3-64 of the data lines (pairs, rates, then units) as Serialize writes them.
@@ -148,6 +152,7 @@ class LearnedPairs {
   std::unordered_map<std::string, uint32_t> totals_;  // "original\tsubstitute"
   std::unordered_map<std::string, uint32_t> listed_totals_;  // the same, kinds kPhrase and kWord
   std::unordered_set<std::string> listed_phrases_;  // substitutes of kPhrase entries with a space
+  std::unordered_set<std::string> listed_terms_;    // originals of kPhrase entries with a space
 };
 
 }  // namespace unspin

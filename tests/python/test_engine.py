@@ -138,4 +138,4 @@ def test_detect_counts_listed_phrases_and_marks_quoted_mentions(engine):
     marks = [s for s in quoted["spans"] if s.get("quoted")]
     assert [s["text"] for s in marks] == ["counterfeit consciousness"]
     assert '"counterfeit consciousness"' in quoted["restored"]
-    assert engine.detect(NEWS)["listed_phrases"] == {"count": 0, "per_1000_words": 0.0}
+    assert engine.detect(NEWS)["listed_phrases"] == {"count": 0, "by_term": 0, "per_1000_words": 0.0}
