@@ -166,6 +166,10 @@ TEST(Decoder, MarksQuotedMentionsWithoutHoldingThemAgainstTheText) {
   decoder.Decode("Critics of the paper pointed to \u201cbosom peril\u201d in its abstract.", &curly);
   ASSERT_FALSE(curly.spans.empty());
   EXPECT_TRUE(curly.spans[0].quoted);
+  // A quoted phrase no list knows is the writer's own: not marked.
+  DecodeResult own;
+  decoder.Decode("He said he had asked for 3's, but \"I requisitioned 22,000\".", &own);
+  for (const RestoredSpan& span : own.spans) EXPECT_FALSE(span.quoted) << span.text;
   DecodeResult speech;
   decoder.Decode(
       "\"We found that the bosom peril rate fell sharply in every region we studied,\" the authors wrote.",

@@ -1206,8 +1206,19 @@ void Decoder::DecodeWith(Impl& d, std::string_view text, DecodeResult* out, std:
       return true;
     };
     const size_t before = out->spans.size();
+    // Only a mention a phrase list knows (whole or word by word) is worth
+    // marking: the other quoted phrases of clean prose ("abandoned
+    // property") are the writer's, not a spinner's.
+    const LearnedPairs* learned = (d.channel.filter.sources & MaskOf(Source::kLearned)) != 0 ? model_.learned() : nullptr;
+    auto listed_mention = [&](const RestoredSpan& span) {
+      if (span.listed_count > 0) return true;
+      const auto [first, end] = d.WordRange(span.begin, span.end);
+      std::string run;
+      for (size_t k = first; k < end; ++k) run.append(k == first ? "" : " ").append(d.words[k].lower);
+      return learned != nullptr && learned->IsListedPhrase(run);
+    };
     for (RestoredSpan& span : with_mentions.spans) {
-      if (!quoted(span)) continue;
+      if (!quoted(span) || !listed_mention(span)) continue;
       const double p = d.channel.span_model.Probability(span.features);
       if (p < d.channel.flag_threshold) continue;
       span.original_confidence *= p;

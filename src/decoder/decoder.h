@@ -110,8 +110,9 @@ struct RestoredSpan {
   // DecodeResult::listed_phrases); 0 if none did.
   uint32_t listed_count = 0;
   // Inside a short quotation: a mention ("articles call it "counterfeit
-  // consciousness""). Reported, confidence by the span model alone, but
-  // not restored and no evidence about the document.
+  // consciousness""). Reported only if a phrase list knows it, confidence
+  // by the span model alone, but not restored and no evidence about the
+  // document.
   bool quoted = false;
 };
 
