@@ -810,6 +810,27 @@ struct Decoder::Impl {
     out->spans.push_back(std::move(span));
   }
 
+  // The learned table, if there is one and this channel uses its source.
+  const LearnedPairs* UsedLearned() const {
+    return (channel.filter.sources & MaskOf(Source::kLearned)) != 0 ? model.learned() : nullptr;
+  }
+
+  // The lower-case words [first, end), joined by spaces.
+  std::string JoinedWords(size_t first, size_t end) const {
+    std::string joined;
+    for (size_t k = first; k < end; ++k) joined.append(k == first ? "" : " ").append(words[k].lower);
+    return joined;
+  }
+
+  // The words of a span's original (words [range.first, range.second)),
+  // lower case, without the possessive ending AddSpan carried over.
+  std::vector<std::string> OriginalWords(std::pair<size_t, size_t> range, std::string_view original) const {
+    std::string lowered = ToLower(original);
+    lowered.resize(lowered.size() - std::min<size_t>(lowered.size(), words[range.second - 1].suffix));
+    NormalizeApostrophes(&lowered);
+    return Split(lowered, ' ');
+  }
+
   // Words [first, end) of the words overlapping bytes [begin, end).
   std::pair<size_t, size_t> WordRange(uint64_t begin, uint64_t end) const {
     auto from = std::lower_bound(words.begin(), words.end(), begin,
@@ -832,8 +853,8 @@ struct Decoder::Impl {
   // evidence of its own, and the language model may not know the phrase a
   // listed one stands for.
   void FindListedPhrases(std::vector<ListedHit>* found) const {
-    const LearnedPairs* learned = model.learned();
-    if (learned == nullptr || (channel.filter.sources & MaskOf(Source::kLearned)) == 0) return;
+    const LearnedPairs* learned = UsedLearned();
+    if (learned == nullptr) return;
     constexpr size_t kMaxListedWords = 4;  // lexicon keys have at most four tokens
     std::string run;
     for (size_t i = 0; i < words.size(); ++i) {
@@ -858,16 +879,11 @@ struct Decoder::Impl {
   // term's word range, or none.
   std::optional<std::pair<size_t, size_t>> ListedTermAround(std::pair<size_t, size_t> range, std::string_view original,
                                                            const std::vector<std::string>& restored_words) const {
-    const LearnedPairs* learned = model.learned();
-    if (learned == nullptr || (channel.filter.sources & MaskOf(Source::kLearned)) == 0) return std::nullopt;
+    const LearnedPairs* learned = UsedLearned();
+    if (learned == nullptr) return std::nullopt;
     constexpr size_t kMaxTermWords = 4;
     if (range.second <= range.first) return std::nullopt;
-    // The original carries the span's possessive ending (AddSpan), which
-    // is no part of a term.
-    std::string lowered = ToLower(original);
-    lowered.resize(lowered.size() - std::min<size_t>(lowered.size(), words[range.second - 1].suffix));
-    NormalizeApostrophes(&lowered);
-    const std::vector<std::string> middle = Split(lowered, ' ');
+    const std::vector<std::string> middle = OriginalWords(range, original);
     if (middle.empty() || middle.size() > kMaxTermWords) return std::nullopt;
     const size_t room = kMaxTermWords - middle.size();
     for (size_t before = 0; before <= room && before <= range.first; ++before) {
@@ -903,9 +919,7 @@ struct Decoder::Impl {
         end = std::max(end, (*hits)[k].end);
         by_term &= (*hits)[k].by_term;
       }
-      std::string phrase_words;
-      for (size_t w = first; w < end; ++w) phrase_words.append(w == first ? "" : " ").append(words[w].lower);
-      auto [it, added] = phrases.emplace(std::move(phrase_words), by_term);
+      auto [it, added] = phrases.emplace(JoinedWords(first, end), by_term);
       if (!added) it->second &= by_term;
     }
     uint64_t by_term = 0;
@@ -920,8 +934,8 @@ struct Decoder::Impl {
   // changed was listed for that word ("irregular woodland" for "random
   // forest" by random -> irregular and forest -> woodland).
   uint32_t LearnedCount(size_t first_word, size_t end_word, const Candidate& c, bool listed = false) const {
-    const LearnedPairs* learned = model.learned();
-    if (learned == nullptr || (channel.filter.sources & MaskOf(Source::kLearned)) == 0) return 0;
+    const LearnedPairs* learned = UsedLearned();
+    if (learned == nullptr) return 0;
     const Lexicon& lex = model.lexicon();
     // The table holds lemma pairs; either side may be an inflected form.
     auto with_lemmas = [&](uint32_t id, std::string as_written) {
@@ -941,13 +955,8 @@ struct Decoder::Impl {
       }
       return count;
     };
-    std::string observed;
-    for (size_t k = first_word; k < end_word; ++k) {
-      if (!observed.empty()) observed += ' ';
-      observed += words[k].lower;
-    }
     const std::string original(lex.Key(c.original));
-    uint32_t count = count_pair(original, observed);
+    uint32_t count = count_pair(original, JoinedWords(first_word, end_word));
     if (count > 0 || !listed || end_word - first_word < 2) return count;
     const std::vector<std::string> parts = Split(original, ' ');
     if (parts.size() != end_word - first_word) return 0;
@@ -1142,12 +1151,9 @@ void Decoder::DecodeWith(Impl& d, std::string_view text, DecodeResult* out, std:
     const std::pair<size_t, size_t> range = d.WordRange(span.begin, span.end);
     if (range.second <= range.first) continue;
     counted.emplace_back(&span, range);
-    std::string lowered = ToLower(span.original);
-    lowered.resize(lowered.size() - std::min<size_t>(lowered.size(), d.words[range.second - 1].suffix));
-    NormalizeApostrophes(&lowered);
-    std::vector<std::string> parts = Split(lowered, ' ');
+    std::vector<std::string> parts = d.OriginalWords(range, span.original);
     const size_t n = range.second - range.first;
-    if (parts.size() != n) parts = {lowered};
+    if (parts.size() != n) parts = {Join(parts, ' ')};
     for (size_t k = 0; k < n; ++k) restored_words[range.first + k] = k < parts.size() ? parts[k] : std::string();
   }
   for (const auto& [span, range] : counted) {
@@ -1198,10 +1204,9 @@ void Decoder::DecodeWith(Impl& d, std::string_view text, DecodeResult* out, std:
       }
     });
     auto quoted = [&](const RestoredSpan& span) {
-      auto w = std::lower_bound(d.words.begin(), d.words.end(), span.begin,
-                                [](const Word& word, uint64_t b) { return word.end <= b; });
-      for (; w != d.words.end() && w->begin < span.end; ++w) {
-        if (!w->quoted) return false;
+      const auto [first, end] = d.WordRange(span.begin, span.end);
+      for (size_t k = first; k < end; ++k) {
+        if (!d.words[k].quoted) return false;
       }
       return true;
     };
@@ -1209,13 +1214,11 @@ void Decoder::DecodeWith(Impl& d, std::string_view text, DecodeResult* out, std:
     // Only a mention a phrase list knows (whole or word by word) is worth
     // marking: the other quoted phrases of clean prose ("abandoned
     // property") are the writer's, not a spinner's.
-    const LearnedPairs* learned = (d.channel.filter.sources & MaskOf(Source::kLearned)) != 0 ? model_.learned() : nullptr;
+    const LearnedPairs* learned = d.UsedLearned();
     auto listed_mention = [&](const RestoredSpan& span) {
       if (span.listed_count > 0) return true;
       const auto [first, end] = d.WordRange(span.begin, span.end);
-      std::string run;
-      for (size_t k = first; k < end; ++k) run.append(k == first ? "" : " ").append(d.words[k].lower);
-      return learned != nullptr && learned->IsListedPhrase(run);
+      return learned != nullptr && learned->IsListedPhrase(d.JoinedWords(first, end));
     };
     for (RestoredSpan& span : with_mentions.spans) {
       if (!quoted(span) || !listed_mention(span)) continue;
