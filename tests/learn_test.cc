@@ -125,6 +125,22 @@ TEST(Learner, LearnsLemmaPairsWordPairsRatesAndUnits) {
   EXPECT_EQ(learner.report().phrases, 2u);
 }
 
+// The keys a pair is stored under are the keys `eval real --swaps` looks
+// it up by: any form of a learned pair finds its entry.
+TEST(Learner, PairKeyIsTheKeyAPairIsLearnedUnder) {
+  const Lexicon& lex = testing::DefaultLexicon();
+  Learner learner(lex);
+  learner.AddPhrases({{"neural associations", "neural networks", 1}}, "tortured-phrases");
+  const Learner::WordPair word = learner.PairKey("Organizations", "networks");
+  EXPECT_EQ(word.original, "organization");
+  EXPECT_EQ(word.substitute, "network");
+  const Learner::WordPair phrase = learner.PairKey("neural networks", "neural associations");
+  EXPECT_EQ(learner.pairs().Count(phrase.original, phrase.substitute), 1u);
+  const Learner::WordPair same = learner.PairKey("Level", "level");
+  EXPECT_TRUE(same.original.empty() && same.substitute.empty());
+  EXPECT_TRUE(learner.PairKey("", "level").original.empty());
+}
+
 TEST(LearnedChannel, PeaksQOnLearnedPairsAndLearnsKeepRates) {
   const Model& model = testing::DefaultModel();
   LearnedPairs t;

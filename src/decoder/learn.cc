@@ -187,19 +187,17 @@ bool Learner::AddPair(const std::string& profile, const std::string& original, c
   return AddOnePair(profile, original, substitute, kind);
 }
 
-bool Learner::AddOnePair(const std::string& profile, const std::string& original, const std::string& substitute,
-                         LearnedKind kind) {
+Learner::WordPair Learner::PairKey(const std::string& original, const std::string& substitute) const {
   const std::string o = PhraseKey(original), s = PhraseKey(substitute);
-  if (o.empty() || s.empty() || o == s) return false;
+  if (o.empty() || s.empty() || o == s) return {};
   if (o.find(' ') == std::string::npos && s.find(' ') == std::string::npos) {
     WordPair lemmas = Lemmas(o, s);
     // Inflected differently ("networks" / "organization", as lists pair a
     // plural term with a singular phrase): each word's own lemma, so that
     // the pair is learned once and re-inflected together.
     if (lemmas.original == o && lemmas.substitute == s) lemmas = {Singular(o), Singular(s)};
-    if (lemmas.original == lemmas.substitute) return false;
-    pairs_.Add(profile, lemmas.original, lemmas.substitute, 1, kind);
-    return true;
+    if (lemmas.original == lemmas.substitute) return {};
+    return lemmas;
   }
   // Phrases inflect at their last word ("neural associations" / "neural
   // networks"): learned as lemma phrases, so that every form is known.
@@ -210,9 +208,16 @@ bool Learner::AddOnePair(const std::string& profile, const std::string& original
     ow.back() = last.original;
     sw.back() = last.substitute;
   }
-  const std::string lemma_o = Join(ow, ' '), lemma_s = Join(sw, ' ');
-  if (lemma_o == lemma_s) return false;
-  pairs_.Add(profile, lemma_o, lemma_s, 1, kind);
+  WordPair key{Join(ow, ' '), Join(sw, ' ')};
+  if (key.original == key.substitute) return {};
+  return key;
+}
+
+bool Learner::AddOnePair(const std::string& profile, const std::string& original, const std::string& substitute,
+                         LearnedKind kind) {
+  const WordPair key = PairKey(original, substitute);
+  if (key.original.empty()) return false;
+  pairs_.Add(profile, key.original, key.substitute, 1, kind);
   return true;
 }
 

@@ -85,10 +85,15 @@ class Learner {
   const LearnedPairs& pairs() const { return pairs_; }
   const LearnReport& report() const { return report_; }
 
- private:
   struct WordPair {
     std::string original, substitute;
   };
+  // The keys a pair as written is learned under: lemma keys, so that every
+  // form is one entry; both empty if it teaches nothing (an empty side, or
+  // the same words).
+  WordPair PairKey(const std::string& original, const std::string& substitute) const;
+
+ private:
   // Lemma keys of a word pair, or the pair as given when the two words
   // share no inflection.
   WordPair Lemmas(const std::string& original, const std::string& substitute) const;
