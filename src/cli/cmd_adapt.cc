@@ -101,6 +101,14 @@ int RunAdapt(const AdaptFlags& f) {
   for (const char* part : {"/lexicon.bin", "/lm.bin"}) {
     if (Status s = LinkOrCopy(model_dir + part, f.out + part); !s.ok()) return Fail(s, kExitFailure);
   }
+  // The learned table goes along: without it the adapted model would lose
+  // its profiles' routing and the evidence counts of learned spans.
+  const std::string learned = "/learned_pairs.tsv";
+  if (FileExists(model_dir + learned)) {
+    if (Status s = LinkOrCopy(model_dir + learned, f.out + learned); !s.ok()) return Fail(s, kExitFailure);
+  } else {
+    std::remove((f.out + learned).c_str());
+  }
   if (Status s = channel.Save(ChannelPath(f.out)); !s.ok()) return Fail(s, kExitFailure);
   // The learnt q changes the candidate lists: a table left from an earlier
   // run would not apply, and without one of its own the model decodes slowly.
