@@ -221,6 +221,7 @@ expect "adapt learns from a bag of spun text" 0 "learnt pairs" -- $UNSPIN adapt 
 expect "the adapted model decodes" 0 "" -- $UNSPIN restore --model "$WORK/adapted" "$WORK/spun.txt"
 check "adapted channel says what it learnt from" grep -q '"adapted_on": "8 document' "$WORK/adapted/channel.json"
 check "the adapted model has its own candidate table" test -s "$WORK/adapted/candidates.bin"
+check "the adapted model keeps the learned table (routing, evidence counts)" cmp -s "$MODEL/learned_pairs.tsv" "$WORK/adapted/learned_pairs.tsv"
 expect "adapt --no-compile" 0 "learnt pairs" -- $UNSPIN adapt --model "$MODEL" --jsonl "$WORK/bag.jsonl" -o "$WORK/adapted" --iterations 1 --no-compile
 check "... leaves no stale table behind" test ! -e "$WORK/adapted/candidates.bin"
 expect "... and the model still decodes" 0 "" -- $UNSPIN restore --model "$WORK/adapted" "$WORK/spun.txt"
@@ -480,7 +481,19 @@ printf 'counterfeit consciousness\tartificial intelligence\n' >"$WORK/known.tsv"
 expect "eval real refuses to measure on what the model learned from" 3 "the model learned from 0 of these documents and 1 of these phrases" -- $UNSPIN eval real --model "$MODEL" --folds 0 --phrases "$WORK/known.tsv"
 expect "eval real names the bad line of a phrase list" 3 'phrases.tsv:2: expected spun<TAB>original' -- $UNSPIN eval real --model "$MODEL" --phrases "$WORK/phrases.tsv"
 printf '{"id":"t","original":"%s","spun":"%s"}\n' "$(tr -d '\n"\\' <"$TESTS/../examples/news.txt")" "$(tr -d '\n"\\' <"$WORK/news_spun.txt")" >"$WORK/newspair.jsonl"
-expect "eval real --trace-distractors traces the copies" 0 "" -- $UNSPIN eval real --model "$MODEL" --folds 0 --pairs "$WORK/newspair.jsonl" --trace-distractors "$TESTS/data/sotu_excerpts.jsonl" --json "$WORK/real.json"
+expect "eval real --trace-distractors traces the copies" 0 "" -- $UNSPIN eval real --model "$MODEL" --folds 0 --pairs "$WORK/newspair.jsonl" --trace-distractors "$TESTS/data/sotu_excerpts.jsonl" --json "$WORK/real.json" --swaps "$WORK/swaps.jsonl"
+check "eval real --swaps: one line per swap and wrong span, agreeing with the figures" python3 -c '
+import json, sys
+doc = [r for r in json.load(open(sys.argv[1]))["documents"] if r["spinner"] == "all" and r["decoder"] == "learned pairs"][0]
+lines = [json.loads(l) for l in open(sys.argv[2])]
+outcomes = [l["outcome"] for l in lines]
+assert set(outcomes) <= {"restored", "detected", "missed", "clean changed"}, outcomes
+swaps = [l for l in lines if l["outcome"] != "clean changed"]
+assert len(swaps) == doc["swaps"] and doc["swaps"] > 10, (len(swaps), doc)
+assert abs(outcomes.count("restored") / len(swaps) - doc["restored"]) < 1e-9, doc
+assert all(l["id"] == "t" and l["spun"] and "original" in l for l in swaps), swaps
+assert all("restored" in l for l in lines if l["outcome"] in ("restored", "detected", "clean changed")), lines
+' "$WORK/real.json" "$WORK/swaps.jsonl"
 check "... as written and with restoration, found at top 1" python3 -c '
 import json, sys
 t = {(r["spinner"], r["method"]): r for r in json.load(open(sys.argv[1]))["traces"]}

@@ -74,6 +74,7 @@ struct RealEvalFlags {
   std::string profile = "unknown";
   std::string phrase_profile = "tortured-phrases";
   int threads = 0;
+  std::string swaps;  // --swaps: per-swap outcomes, JSONL
   std::string json;
   std::string markdown;
   std::string calibrate;  // empty: build/eval/brown-calibration.jsonl; "none": real pairs only
@@ -290,6 +291,7 @@ int RunEvalReal(const RealEvalFlags& f) {
   options.default_profile = f.profile;
   options.phrase_profile = f.phrase_profile;
   options.log = [](const std::string& line) { std::fprintf(stderr, "unspin: eval real: %s\n", line.c_str()); };
+  options.keep_swaps = !f.swaps.empty();
   if (!f.write_channel.empty() && f.folds == 0) {
     return Fail(InvalidArgumentError("--write-channel needs --folds 2 or more: the scores are fitted across folds"),
                 kExitUsage);
@@ -365,6 +367,19 @@ int RunEvalReal(const RealEvalFlags& f) {
     j["phrase_lists"] = f.phrases;
     j["folds"] = f.folds;
     if (Status s = WriteFileAtomically(f.json, j.dump(1) + "\n"); !s.ok()) return Fail(s, kExitFailure);
+  }
+  if (!f.swaps.empty()) {
+    std::string lines;
+    for (const RealSwapOutcome& o : report->swaps) {
+      nlohmann::json j = {{"id", o.id}, {"outcome", RealSwapOutcome::KindName(o.kind)}, {"spun", o.spun}};
+      if (o.kind != RealSwapOutcome::kCleanChanged) {
+        j["original"] = o.original;
+        j["learned"] = o.learned;
+      }
+      if (!o.restored.empty()) j["restored"] = o.restored;
+      lines += j.dump() + "\n";
+    }
+    if (Status s = WriteFileAtomically(f.swaps, lines); !s.ok()) return Fail(s, kExitFailure);
   }
   if (!f.write_channel.empty()) {
     if (!report->has_fitted_channel) {
@@ -522,6 +537,10 @@ void AddEvalCommand(CLI::App* app, Runner* run) {
   rc->add_option("--threads", r->threads, "worker threads (default: all cores)");
   rc->add_option("--json", r->json, "also write the figures as JSON here");
   rc->add_option("--markdown", r->markdown, "also write the tables here");
+  rc->add_option("--swaps", r->swaps,
+                 "also write each measured swap and wrongly changed span here, JSONL {\"id\",\"outcome\",\"spun\","
+                 "\"original\",\"learned\",\"restored\"} (outcome: restored, detected, missed, clean changed; learned: the times "
+                 "the measuring model's table saw the pair)");
   rc->add_option("--calibrate", r->calibrate,
                  "with folds: fit the span model and document score on these clean documents (and the same spun) "
                  "beside the real pairs; \"none\": on the real pairs alone (default: the eval corpus's calibration "

@@ -140,7 +140,21 @@ bool Restores(std::string_view spun, const DocumentSwap& swap, const std::vector
   return TokenKeys(restored) == TokenKeys(expected);
 }
 
-DocStats ScoreDocument(const DocumentPair& pair, const DecodeResult& spun, const DecodeResult& original) {
+// The originals of the spans touching [begin, end), space-joined.
+std::string SpanOriginals(const std::vector<RestoredSpan>& spans, uint64_t begin, uint64_t end) {
+  std::string out;
+  for (const RestoredSpan& p : spans) {
+    if (!SpansOverlap(p.begin, p.end, begin, end)) continue;
+    if (!out.empty()) out += ' ';
+    out += p.original;
+  }
+  return out;
+}
+
+// `keys` and `learned` (the measuring model's table, if any) give each
+// outcome's learned count.
+DocStats ScoreDocument(const DocumentPair& pair, const DecodeResult& spun, const DecodeResult& original,
+                       const Learner& keys, const LearnedPairs* learned, std::vector<RealSwapOutcome>* outcomes) {
   DocStats s;
   s.spinner = pair.profile;
   s.words = spun.words;
@@ -158,8 +172,19 @@ DocStats ScoreDocument(const DocumentPair& pair, const DecodeResult& spun, const
     swapped_words += d.spun_words;
     bool detected = false;
     for (const RestoredSpan& p : spun.spans) detected |= SpansOverlap(p.begin, p.end, d.spun_begin, d.spun_end);
+    const bool restored = detected && Restores(pair.spun, d, spun.spans);
     s.detected += detected;
-    s.restored += detected && Restores(pair.spun, d, spun.spans);
+    s.restored += restored;
+    if (outcomes) {
+      const Learner::WordPair key = keys.PairKey(d.original, d.spun);
+      const uint32_t count =
+          learned != nullptr && !key.original.empty() ? learned->Count(key.original, key.substitute) : 0;
+      outcomes->push_back({pair.id, d.spun, d.original, SpanOriginals(spun.spans, d.spun_begin, d.spun_end),
+                           restored   ? RealSwapOutcome::kRestored
+                           : detected ? RealSwapOutcome::kDetected
+                                      : RealSwapOutcome::kMissed,
+                           count});
+    }
   }
   s.clean_words = spun.words - std::min(spun.words, swapped_words);
   for (const RestoredSpan& p : spun.spans) {
@@ -167,7 +192,9 @@ DocStats ScoreDocument(const DocumentPair& pair, const DecodeResult& spun, const
     bool hit = false;
     for (const DocumentSwap& d : swaps) hit |= SpansOverlap(p.begin, p.end, d.spun_begin, d.spun_end);
     s.predicted_true += hit;
-    if (!hit) s.clean_changed += CountWords(p.text);
+    if (hit) continue;
+    s.clean_changed += CountWords(p.text);
+    if (outcomes) outcomes->push_back({pair.id, p.text, "", p.original, RealSwapOutcome::kCleanChanged, 0});
   }
   s.spun_score = spun.log_odds;
   s.original_score = original.log_odds;
@@ -380,6 +407,7 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
   std::vector<bool> list_hit(phrases.size(), false);
   const bool trace = !options.trace_distractors.empty() && !docs.empty();
   std::vector<std::string> restored_spun(docs.size());  // by the learned channel
+  std::vector<std::vector<RealSwapOutcome>> swap_outcomes(docs.size());
   std::vector<TraceOutcome> traced_as_written(docs.size()), traced_restored(docs.size());
   uint64_t trace_indexed = 0;
   const int threads = std::max(1, options.threads);
@@ -505,6 +533,7 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
       for (size_t j = 0; j < per_paper; ++j) planted.push_back(&phrases[phrase_ids[k * per_paper + j]]);
       papers.push_back(PlantPhrases(clean_papers[k], planted));
     }
+    const Learner pair_keys(model.lexicon());  // the lexicon the folds learned with
     for (const ChannelParams* channel : {static_cast<const ChannelParams*>(&learned_channel), &thesaurus_channel}) {
       const bool learned = channel == &learned_channel;
       std::vector<std::unique_ptr<Decoder>> decoders(static_cast<size_t>(threads));
@@ -521,7 +550,8 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
           decoder->DecodeDocument(d.spun, &spun);
           decoder->DecodeDocument(d.original, &original);
           (learned ? learned_stats : thesaurus_stats)[doc_ids[k]] =
-              ScoreDocument(d, spun, original);
+              ScoreDocument(d, spun, original, pair_keys, fold_model->learned(),
+                            learned && options.keep_swaps ? &swap_outcomes[doc_ids[k]] : nullptr);
           if (learned) restored_spun[doc_ids[k]] = std::move(spun.restored);
           return;
         }
@@ -583,6 +613,9 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
     if (std::find(spinners.begin(), spinners.end(), d.profile) == spinners.end()) spinners.push_back(d.profile);
   }
   std::sort(spinners.begin() + 1, spinners.end());
+  for (auto& outcomes : swap_outcomes) {
+    std::move(outcomes.begin(), outcomes.end(), std::back_inserter(report.swaps));
+  }
   if (!docs.empty()) {
     for (const std::string& s : spinners) {
       report.docs.push_back(SumUp(kLearnedDecoder, s, learned_stats, options.long_words));
@@ -646,6 +679,16 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
     report.phrases.push_back(lookup);
   }
   return report;
+}
+
+const char* RealSwapOutcome::KindName(Kind kind) {
+  switch (kind) {
+    case kRestored: return "restored";
+    case kDetected: return "detected";
+    case kMissed: return "missed";
+    case kCleanChanged: return "clean changed";
+  }
+  return "";
 }
 
 nlohmann::json RealEvalReport::ToJson() const {

@@ -79,6 +79,8 @@ struct RealEvalOptions {
   uint64_t paper_words = 6000;
   uint32_t phrases_per_paper = 4;
   uint32_t max_papers = 40;
+  // Keep RealEvalReport::swaps (the learned decoder's outcome per swap).
+  bool keep_swaps = false;
   std::function<void(const std::string&)> log;
 };
 
@@ -129,8 +131,26 @@ struct RealPaperFigures {
   uint64_t quoted_marked = 0;     // planted phrases with a span marked quoted, quoted version
 };
 
+// What the learned decoder made of one measured document's swap, or of a
+// span it changed where the spinner changed nothing.
+struct RealSwapOutcome {
+  std::string id;        // the document pair's
+  std::string spun;      // the spun text of the swap, or the span
+  std::string original;  // what the spinner replaced; empty for a span on clean words
+  std::string restored;  // the decoder's originals of the spans touching it, space-joined; empty if none
+  enum Kind : uint8_t { kRestored, kDetected, kMissed, kCleanChanged } kind = kMissed;
+  // Times the measuring model's table saw this pair (under the keys it
+  // learns it by, LearnedPairs::Count): 0 for a pair it never saw, and for
+  // a span on clean words.
+  uint32_t learned = 0;
+  static const char* KindName(Kind kind);
+};
+
 struct RealEvalReport {
   std::string measured;  // which part was measured, in words
+  // With keep_swaps: every measured document's swaps and wrong spans, by
+  // document in input order, then text order.
+  std::vector<RealSwapOutcome> swaps;
   std::vector<RealDocFigures> docs;
   std::vector<RealPhraseFigures> phrases;
   std::vector<RealTraceFigures> traces;
