@@ -90,6 +90,20 @@ try {
   await page.waitForFunction(() => document.getElementById("copy-status").textContent === "Copied.");
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), restored);
 
+  // A quoted mention of a listed tortured phrase is shown as quoted, and
+  // the restored text keeps it as written.
+  const QUOTED = 'Screeners found the phrase "counterfeit consciousness" in many papers about computers.';
+  await page.fill("#input", QUOTED);
+  await page.click("#check");
+  await page.waitForSelector("mark.span.quoted", { timeout: 30000 });
+  const quoted = page.locator("mark.span.quoted");
+  assert.equal(await quoted.textContent(), "counterfeit consciousness");
+  assert.match(await quoted.getAttribute("title"), /^quoted; stands for: artificial intelligence \(confidence \d+ %\)$/);
+  await quoted.hover();
+  assert.match(await page.textContent("#suggestion"),
+               /\u201ccounterfeit consciousness\u201d is quoted; it stands for \u201cartificial intelligence\u201d/);
+  assert.equal(await page.inputValue("#restored"), QUOTED);
+
   // A server error is shown, not swallowed: invalid input as the API sees it.
   await page.fill("#input", "a\u0000b");
   await page.click("#check");
