@@ -370,15 +370,7 @@ int RunEvalReal(const RealEvalFlags& f) {
   }
   if (!f.swaps.empty()) {
     std::string lines;
-    for (const RealSwapOutcome& o : report->swaps) {
-      nlohmann::json j = {{"id", o.id}, {"outcome", RealSwapOutcome::KindName(o.kind)}, {"spun", o.spun}};
-      if (o.kind != RealSwapOutcome::kCleanChanged) {
-        j["original"] = o.original;
-        j["learned"] = o.learned;
-      }
-      if (!o.restored.empty()) j["restored"] = o.restored;
-      lines += j.dump() + "\n";
-    }
+    for (const RealSwapOutcome& o : report->swaps) lines += o.ToJson().dump() + "\n";
     if (Status s = WriteFileAtomically(f.swaps, lines); !s.ok()) return Fail(s, kExitFailure);
   }
   if (!f.write_channel.empty()) {

@@ -691,6 +691,16 @@ const char* RealSwapOutcome::KindName(Kind kind) {
   return "";
 }
 
+nlohmann::json RealSwapOutcome::ToJson() const {
+  nlohmann::json j = {{"id", id}, {"outcome", KindName(kind)}, {"spun", spun}};
+  if (kind != kCleanChanged) {
+    j["original"] = original;
+    j["learned"] = learned;
+  }
+  if (!restored.empty()) j["restored"] = restored;
+  return j;
+}
+
 nlohmann::json RealEvalReport::ToJson() const {
   nlohmann::json j;
   j["measured"] = measured;

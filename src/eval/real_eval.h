@@ -144,6 +144,9 @@ struct RealSwapOutcome {
   // a span on clean words.
   uint32_t learned = 0;
   static const char* KindName(Kind kind);
+  // {"id","outcome","spun"[,"original","learned"][,"restored"]}: a span on
+  // clean words has no original, and a missed swap no restoration.
+  nlohmann::json ToJson() const;
 };
 
 struct RealEvalReport {
