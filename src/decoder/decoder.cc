@@ -1,6 +1,7 @@
 #include "decoder/decoder.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -572,6 +573,136 @@ struct Decoder::Impl {
     for (size_t c = 0; c < count; ++c) gains[c] = dropped[c] ? kNegInf : gains[c] - kept;
   }
 
+  // What the screen needs of a candidate list, which depends on the list
+  // alone: the best static gain less the observed words' unigram and the
+  // swap rate, ln(weight) + ln P_unigram(original) - ln P_unigram(observed),
+  // and the positions of the kScreenCandidates best by it.
+  struct StaticSummary {
+    float best = 0;
+    uint8_t count = 0;
+    std::array<uint8_t, kScreenCandidates> top = {};
+  };
+  // Per candidate-table key, once computed (`screen_known`).
+  std::vector<StaticSummary> screen_summaries;
+  std::vector<uint8_t> screen_known;
+
+  static StaticSummary Summarize(std::span<const Candidate> list, size_t observed_words) {
+    StaticSummary s;
+    std::array<float, kScreenCandidates> best;
+    best.fill(-std::numeric_limits<float>::infinity());
+    const size_t n = std::min<size_t>(list.size(), 255);
+    for (size_t c = 0; c < n; ++c) {
+      float v = list[c].weight + list[c].unigram * static_cast<float>(list[c].lm.size());
+      uint8_t at = static_cast<uint8_t>(c);
+      // Insertion into the short best-first list.
+      for (size_t k = 0; k < best.size(); ++k) {
+        if (v > best[k]) {
+          std::swap(v, best[k]);
+          std::swap(at, s.top[k]);
+        }
+      }
+    }
+    s.count = static_cast<uint8_t>(std::min<size_t>(n, kScreenCandidates));
+    s.best = best[0] - (n > 0 ? list[0].observed_unigram * static_cast<float>(observed_words) : 0.0f);
+    return s;
+  }
+
+  // The screen over one window of text: the local gains of the runs worth
+  // testing (decoder/screen.h), added to *out with its words and listed
+  // phrases. Quoted words are left out, as Decode leaves them out of the
+  // document's evidence.
+  void ScreenWindow(std::string_view text, ScreenResult* out) {
+    TrimCaches();
+    ReadWords(text);
+    for (Word& w : words) {
+      if (!w.quoted) continue;
+      w.swappable = false;
+      w.keep = 0;
+    }
+    out->words += words.size();
+    if (table != nullptr && screen_known.size() != table->keys()) {
+      screen_known.assign(table->keys(), 0);
+      screen_summaries.resize(table->keys());
+    }
+    std::vector<const Candidate*> tested;
+    for (size_t first = 0; first < words.size();) {
+      size_t last = first + 1;
+      while (last < words.size() && !words[last].sentence_start && last - first < kMaxSentenceWords) ++last;
+      ScreenSentence(first, last, &tested, out);
+      first = last;
+    }
+    std::vector<ListedHit> listed;
+    FindListedPhrases(&listed);
+    out->listed_phrases += DistinctPhrases(&listed).first;
+  }
+
+  void ScreenSentence(size_t first, size_t last, std::vector<const Candidate*>* tested, ScreenResult* out) {
+    const size_t n = last - first;
+    bool plain_known = false;
+    sentence_candidates.clear();
+    sentence_candidates.reserve(n * static_cast<size_t>(channel.max_span_tokens) * kScreenCandidates);
+    for (size_t i = 0; i < n; ++i) {
+      if (!words[first + i].swappable) continue;
+      phrase.clear();
+      key.clear();
+      double keep = 0;
+      double best_gain = 0;
+      for (size_t len = 1; len <= static_cast<size_t>(channel.max_span_tokens) && i + len <= n; ++len) {
+        const Word& next = words[first + i + len - 1];
+        if (!next.swappable || (len > 1 && !next.joins_previous)) break;
+        if (len > 1) key.push_back(' ');
+        key += next.lower;
+        phrase.push_back(next.lower);
+        keep += next.KeepWeight();
+        // The list's summary, and the list itself only if it is tested.
+        StaticSummary summary;
+        std::span<const Candidate> list;
+        bool extends = false;
+        uint32_t k = CandidateTable::kNone;
+        if (table != nullptr) {
+          k = table->FindKey(key);
+          if (k == CandidateTable::kNone) break;
+          extends = table->Extends(k);
+          if (!screen_known[k]) {
+            const size_t start = sentence_candidates.size();
+            table->AppendList(k, &sentence_candidates);
+            screen_summaries[k] = Summarize(std::span<const Candidate>(sentence_candidates).subspan(start), len);
+            screen_known[k] = 1;
+            sentence_candidates.resize(start);
+          }
+          summary = screen_summaries[k];
+        } else {
+          CandidatesFor(&list, &extends);
+          summary = Summarize(list, len);
+        }
+        if (summary.count > 0) {
+          ++out->runs_seen;
+          const double static_gain = log_rho + rho_shift + summary.best - keep;
+          if (static_gain >= -kScreenStaticCut) {
+            ++out->runs_tested;
+            if (!plain_known) {
+              PlainPass(first, n);
+              plain_known = true;
+            }
+            if (table != nullptr) {
+              const size_t start = sentence_candidates.size();
+              table->AppendList(k, &sentence_candidates);
+              list = std::span<const Candidate>(sentence_candidates).subspan(start);
+            }
+            tested->clear();
+            for (size_t c = 0; c < summary.count; ++c) tested->push_back(&list[summary.top[c]]);
+            first_step_known = false;
+            LocalGains(first, n, i, i + len, *tested);
+            for (double g : gains) best_gain = std::max(best_gain, g);
+          }
+        }
+        if (!extends) break;
+      }
+      // Runs starting at one word overlap: the best of them counts.
+      out->gain += best_gain;
+    }
+  }
+
   void BuildArcs(size_t first, size_t last) {
     const size_t n = last - first;
     arcs.clear();
@@ -1079,6 +1210,37 @@ void Decoder::SetProfile(const ProfileGuess& guess, bool routed, DecodeResult* o
   out->profile = guess.profile;
   out->profile_probability = guess.probability;
   out->routed = routed;
+}
+
+void Decoder::Screen(std::string_view text, ScreenResult* out) {
+  *out = ScreenResult();
+  ProfileGuess guess;
+  Impl& d = Route(text, &guess);
+  d.ScreenWindow(text, out);
+  out->profile = guess.profile;
+  out->profile_probability = guess.probability;
+  out->routed = &d == impl_.get() && routing_;
+  ScoreScreen(d.channel, out);
+}
+
+void Decoder::ScreenDocument(std::string_view text, ScreenResult* out, size_t window_bytes) {
+  if (text.size() <= window_bytes) return Screen(text, out);
+  *out = ScreenResult();
+  ProfileGuess guess;
+  Impl& d = Route(text, &guess);
+  ScreenResult part;
+  for (size_t offset = 0; offset < text.size();) {
+    const std::string_view rest = text.substr(offset);
+    const size_t cut = ChooseCut(rest, window_bytes);
+    part = ScreenResult();
+    d.ScreenWindow(rest.substr(0, cut), &part);
+    AddScreenFigures(part, out);
+    offset += cut;
+  }
+  out->profile = guess.profile;
+  out->profile_probability = guess.probability;
+  out->routed = &d == impl_.get() && routing_;
+  ScoreScreen(d.channel, out);
 }
 
 void Decoder::Decode(std::string_view text, DecodeResult* out, std::vector<SwapEvidence>* swaps) {

@@ -29,6 +29,7 @@
 #include "decoder/candidates.h"
 #include "decoder/channel.h"
 #include "decoder/profile_router.h"
+#include "decoder/screen.h"
 #include "lexicon/learned_pairs.h"
 #include "lexicon/lexicon.h"
 #include "lm/language_model.h"
@@ -232,6 +233,13 @@ class Decoder {
   // is one window's decoding time (about 0.15 s for 64 KiB).
   bool DecodeDocumentUntil(std::string_view text, std::chrono::steady_clock::time_point deadline,
                            DecodeResult* out, size_t window_bytes);
+
+  // The first pass of two-stage screening (decoder/screen.h), routed as
+  // Decode routes. Same preconditions as Decode.
+  void Screen(std::string_view text, ScreenResult* out);
+  // Screen for text of any size: windows as DecodeDocument cuts them, the
+  // document routed once, its figures summed and scored whole.
+  void ScreenDocument(std::string_view text, ScreenResult* out, size_t window_bytes = size_t{1} << 20);
 
   // For evaluation: what restoration could reach if detection were perfect.
   // For each byte range of `text` that is known to have been swapped, the
