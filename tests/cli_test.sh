@@ -181,6 +181,26 @@ import json, sys
 r = [json.loads(l) for l in open(sys.argv[1])]
 assert "round of talks" in r[0]["text"] and r[1]["text"] == "The women said so.", r
 ' "$WORK/out"
+SC="$UNSPIN screen --model $MODEL"
+expect "screen --jsonl with a bad record" 5 "could not be processed" -- $SC --jsonl "$WORK/dec.jsonl"
+check "screen: one record per line; the spun one decoded, the clean one cleared with its score" python3 -c '
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+assert [x.get("id") for x in r] == ["a", "b", None, "d", 5], r
+assert r[0]["screened"] == "passed" and r[0]["spun"] and "round" in r[0]["restored"], r[0]
+assert r[1]["screened"] == "clear" and r[1]["spun"] is False and r[1]["words"] == 4, r[1]
+assert isinstance(r[1]["screen_score"], float) and "restored" not in r[1], r[1]
+assert "error" in r[2] and r[2]["line"] == 3, r[2]
+' "$WORK/out"
+expect "screen: plain text in, one record out" 0 "" -- $SC "$WORK/spun.txt"
+check "screen of a spun text passes it to the decoder" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["screened"] == "passed" and d["spun"] and d["spans"], d
+' "$WORK/out"
+expect "screen: empty input" 3 "input is empty" -- $SC "$WORK/empty.txt"
+expect "screen: invalid UTF-8" 3 "invalid UTF-8 at byte offset 4" -- $SC "$WORK/bad.txt"
+expect "screen: input over --max-record-bytes" 3 "screen holds a document whole" -- $SC --max-record-bytes 10 "$WORK/spun.txt"
 expect "detect: invalid UTF-8" 3 "invalid UTF-8 at byte offset 4" -- $D "$WORK/bad.txt"
 expect "detect: binary input" 3 "NUL byte at byte offset 4" -- $D "$WORK/bin.dat"
 expect "detect: empty input" 3 "input is empty" -- $D "$WORK/empty.txt"

@@ -1,6 +1,8 @@
-// unspin restore | detect: the decoder's two faces. `restore` prints the
-// text with each flagged span replaced by its original; `detect` shows the
-// spans and the document score, for people or (--json, --jsonl) machines.
+// unspin restore | detect | screen: the decoder's faces. `restore` prints
+// the text with each flagged span replaced by its original; `detect` shows
+// the spans and the document score, for people or (--json, --jsonl)
+// machines; `screen` is `detect --json` behind the fast first pass
+// (decoder/screen.h): a document the screen clears is reported as such.
 
 #include <cstdio>
 #include <memory>
@@ -18,7 +20,7 @@ namespace unspin::cli {
 
 namespace {
 
-enum class Mode { kRestore, kDetect };
+enum class Mode { kRestore, kDetect, kScreen };
 
 struct DecodeFlags {
   Mode mode = Mode::kRestore;
@@ -174,12 +176,60 @@ int DecodePlain(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
   return kExitOk;
 }
 
+nlohmann::json ScreenRecord(Decoder& decoder, std::string_view text) {
+  ScreenResult screen;
+  DecodeResult r;
+  const bool decoded = ScreenThenDecode(decoder, text, &screen, &r);
+  return ScreenedJson(screen, decoded ? &r : nullptr);
+}
+
+// Plain text in, for `screen`: the document is screened whole before it is
+// decoded, so it is held in memory, up to --max-record-bytes.
+int ScreenPlain(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
+  TextChunker chunker(fd);
+  std::string text, window;
+  uint64_t offset = 0;
+  for (;;) {
+    auto more = chunker.Next(&window, &offset);
+    if (!more.ok()) return Fail(more.status(), kExitFailure);
+    if (!*more) break;
+    if (Status s = CheckTextWindow(&window, offset, f.replace_invalid); !s.ok()) return Fail(s, kExitBadInput);
+    if (text.size() + window.size() > f.max_record_bytes) {
+      return Fail(InvalidInputError("input is larger than --max-record-bytes (" + std::to_string(f.max_record_bytes) +
+                                    " bytes): screen holds a document whole; raise the limit, or use detect"),
+                  kExitBadInput);
+    }
+    text += window;
+  }
+  if (text.empty()) return Fail(InvalidInputError("input is empty"), kExitBadInput);
+  Status s = out->Write(DumpJson(ScreenRecord(decoder, text)) + "\n");
+  if (s.ok()) s = out->Commit();
+  if (!s.ok()) return Fail(s, kExitFailure);
+  return kExitOk;
+}
+
+const char* ModeName(Mode mode) {
+  switch (mode) {
+    case Mode::kRestore:
+      return "restore";
+    case Mode::kDetect:
+      return "detect";
+    case Mode::kScreen:
+      return "screen";
+  }
+  return "";
+}
+
 int DecodeJsonl(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
   DecodeResult r;
-  return RunJsonlBatch(f.mode == Mode::kRestore ? "restore" : "detect", fd, f.max_record_bytes, f.replace_invalid, out, [&](const JsonlItem& item) {
-    decoder.DecodeDocument(item.text, &r);
+  return RunJsonlBatch(ModeName(f.mode), fd, f.max_record_bytes, f.replace_invalid, out, [&](const JsonlItem& item) {
     nlohmann::json record;
     record["id"] = item.id;
+    if (f.mode == Mode::kScreen) {
+      record.update(ScreenRecord(decoder, item.text));
+      return record;
+    }
+    decoder.DecodeDocument(item.text, &r);
     if (f.mode == Mode::kRestore) {
       record["text"] = r.restored;
       record["spans"] = r.span_count;
@@ -205,7 +255,8 @@ int RunDecode(const DecodeFlags& f) {
     decoder.set_channel(channel);
   }
   return RunOnInputAndOutput(f.input, f.output, [&](int fd, Output* out) {
-    return f.jsonl ? DecodeJsonl(decoder, f, fd, out) : DecodePlain(decoder, f, fd, out);
+    if (f.jsonl) return DecodeJsonl(decoder, f, fd, out);
+    return f.mode == Mode::kScreen ? ScreenPlain(decoder, f, fd, out) : DecodePlain(decoder, f, fd, out);
   });
 }
 
@@ -235,6 +286,13 @@ void AddDecodeCommands(CLI::App* app, Runner* run) {
   d->add_flag("--json", detect->json, "print one JSON object: score, spun, spans with byte offsets, restored");
   d->add_option("--color", detect->color, "auto | always | never")->capture_default_str();
   d->callback([run, detect] { *run = [detect] { return RunDecode(*detect); }; });
+
+  auto screen = std::make_shared<DecodeFlags>();
+  screen->mode = Mode::kScreen;
+  CLI::App* s = app->add_subcommand(
+      "screen", "detect --json behind a fast first pass: documents it clears are reported as \"screened\": \"clear\"");
+  AddCommon(s, screen.get());
+  s->callback([run, screen] { *run = [screen] { return RunDecode(*screen); }; });
 }
 
 }  // namespace unspin::cli

@@ -44,6 +44,16 @@ nlohmann::json DetectJson(const DecodeResult& r) {
   return j;
 }
 
+nlohmann::json ScreenedJson(const ScreenResult& screen, const DecodeResult* decoded) {
+  if (decoded == nullptr) {
+    return {{"screened", "clear"}, {"screen_score", screen.score}, {"spun", false}, {"words", screen.words}};
+  }
+  nlohmann::json j = DetectJson(*decoded);
+  j["screened"] = "passed";
+  j["screen_score"] = screen.score;
+  return j;
+}
+
 nlohmann::json SuggestionsJson(const std::vector<Suggestion>& suggestions) {
   nlohmann::json out = nlohmann::json::array();
   for (const Suggestion& s : suggestions) {

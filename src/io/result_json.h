@@ -27,6 +27,12 @@ nlohmann::json SpansJson(const std::vector<RestoredSpan>& spans);
 // {score, spun, words, spans, restored}: what `detect` reports.
 nlohmann::json DetectJson(const DecodeResult& result);
 
+// What the two-stage pipeline (decoder/screen.h) reports of a document:
+// {"screened": "clear", "screen_score", "spun": false, "words"} when the
+// screen cleared it, or DetectJson of `decoded` with "screened": "passed"
+// and "screen_score" when the decoder saw it (decoded not null).
+nlohmann::json ScreenedJson(const ScreenResult& screen, const DecodeResult* decoded);
+
 // [{id, similarity, source_coverage, words, source_words, shared_words,
 //   evidence: [{start, end, text, source_start, source_end, source_text}]}]
 nlohmann::json MatchesJson(const std::vector<TraceMatch>& matches);
