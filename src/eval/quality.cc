@@ -58,6 +58,7 @@ bool Reachable(const Lexicon& lexicon, const LexiconFilter& filter, std::string_
 struct SpunDocStats {
   double score = 0, baseline = 0;
   bool flagged = false;
+  bool screen_pass = false;  // the screen passes it on
   uint64_t swaps = 0, reachable = 0, detected = 0, restored = 0, restored_reachable = 0;
   uint64_t restorable = 0;  // reachable swaps restored by Decoder::BestOriginals (told the span)
   uint64_t predicted = 0, predicted_true = 0;
@@ -212,7 +213,14 @@ QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& tes
     // Clean documents: the negatives, and the words wrongly changed.
     std::vector<double> clean_scores(test.size()), clean_baseline(test.size());
     std::vector<uint64_t> clean_words(test.size()), clean_changed(test.size());
-    std::vector<uint8_t> clean_flagged(test.size());
+    std::vector<uint8_t> clean_flagged(test.size()), clean_screen_pass(test.size());
+    const auto screen_start = std::chrono::steady_clock::now();
+    ParallelFor(test.size(), threads, nullptr, [&](int t, size_t i) {
+      ScreenResult s;
+      decoders[static_cast<size_t>(t)]->ScreenDocument(test[i].text, &s);
+      clean_screen_pass[i] = s.pass;
+    });
+    const double screen_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - screen_start).count();
     const auto start = std::chrono::steady_clock::now();
     ParallelFor(test.size(), threads, progress, [&](int t, size_t i) {
       DecodeResult r;
@@ -230,14 +238,18 @@ QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& tes
     dr.name = lex.name;
     dr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     dr.clean_docs = test.size();
+    dr.screen_seconds = screen_seconds;
     uint64_t words = 0, changed = 0, flagged = 0;
     for (size_t i = 0; i < test.size(); ++i) {
       words += clean_words[i];
       changed += clean_changed[i];
       flagged += clean_flagged[i];
+      dr.clean_screen_cleared += !clean_screen_pass[i];
+      dr.clean_screen_passed_flagged += clean_flagged[i] && clean_screen_pass[i];
       dr.clean_bytes += test[i].text.size();
     }
     dr.clean_words = words;
+    dr.clean_flagged = flagged;
     dr.clean_words_changed = Share(changed, words);
     dr.clean_flagged_docs = Share(flagged, test.size());
     report.decoders.push_back(dr);
@@ -267,6 +279,9 @@ QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& tes
           stats[i] = ScoreSpunDoc(spun, r, model.lexicon(), reach, &scratch, &best);
           stats[i].score = r.log_odds;
           stats[i].flagged = r.spun;
+          ScreenResult screen;
+          decoder.ScreenDocument(spun.text, &screen);
+          stats[i].screen_pass = screen.pass;
           work_done.fetch_add(1);
         });
         CellReport cell;
@@ -291,7 +306,9 @@ QualityReport RunQualityEval(const Model& model, const std::vector<EvalDoc>& tes
           sum.unswapped_words += s.unswapped_words;
           sum.unswapped_changed += s.unswapped_changed;
           flagged_docs += s.flagged;
+          cell.screen_passed_flagged += s.flagged && s.screen_pass;
         }
+        cell.flagged = flagged_docs;
         cell.swaps = sum.swaps;
         cell.reachable = sum.reachable;
         cell.auroc = Auroc(clean_scores, scores);
@@ -344,6 +361,9 @@ nlohmann::json QualityReport::ToJson() const {
                              {"clean_words", d.clean_words},
                              {"clean_words_changed", d.clean_words_changed},
                              {"clean_flagged_docs", d.clean_flagged_docs},
+                             {"clean_screen_cleared", d.clean_screen_cleared},
+                             {"clean_screen_passed_flagged", d.clean_screen_passed_flagged},
+                             {"screen_seconds", d.screen_seconds},
                              {"clean_bytes", d.clean_bytes},
                              {"seconds", d.seconds}});
   }
@@ -382,7 +402,9 @@ nlohmann::json QualityReport::ToJson() const {
                           {"restored_of_reachable", c.restored_of_reachable},
                           {"restorable_of_reachable", c.restorable_of_reachable},
                           {"unswapped_words_changed", c.unswapped_changed},
-                          {"flagged_docs", c.flagged_docs}});
+                          {"flagged_docs", c.flagged_docs},
+                          {"screen_passed_of_flagged", c.screen_passed_flagged},
+                          {"flagged", c.flagged}});
   }
   return j;
 }
@@ -422,6 +444,29 @@ std::string QualityReport::ToMarkdown() const {
            Percent(c.base_tpr_at_1) + " | " + Percent(c.span_precision) + " | " + Percent(c.span_recall) + " | " +
            Percent(c.restored) + " | " + Percent(c.restored_of_reachable) + " | " +
            Percent(c.restorable_of_reachable) + " | " + Percent(Share(c.reachable, c.swaps)) + " | " + Fixed(100 * c.unswapped_changed, 2) + " |\n";
+  }
+  out += "\nThe screen (unspin screen): of the documents the decoder calls spun, the share it passes on to the "
+         "decoder (recall), and the share of clean documents it clears:\n\n";
+  out += "| decoder | profile | rate | called spun | passed on | recall % |\n|---|---|---:|---:|---:|---:|\n";
+  for (const DecoderReport& d : decoders) {
+    uint64_t flagged = d.clean_flagged, passed = d.clean_screen_passed_flagged;
+    for (const CellReport& c : cells) {
+      if (c.decoder != d.name) continue;
+      out += "| " + c.decoder + " | " + c.profile + " | " + Fixed(c.rate, 2) + " | " + std::to_string(c.flagged) +
+             " | " + std::to_string(c.screen_passed_flagged) + " | " + Percent(Share(c.screen_passed_flagged, c.flagged)) +
+             " |\n";
+      flagged += c.flagged;
+      passed += c.screen_passed_flagged;
+    }
+    out += "| " + d.name + " | clean | 0 | " + std::to_string(d.clean_flagged) + " | " +
+           std::to_string(d.clean_screen_passed_flagged) + " | " +
+           Percent(Share(d.clean_screen_passed_flagged, d.clean_flagged)) + " |\n";
+    out += "| " + d.name + " | **all** | | " + std::to_string(flagged) + " | " + std::to_string(passed) + " | **" +
+           Percent(Share(passed, flagged)) + "** |\n";
+    out += "\n" + d.name + ": the screen clears " + Percent(Share(d.clean_screen_cleared, d.clean_docs)) + " % of the " +
+           std::to_string(d.clean_docs) + " clean documents, at " +
+           Fixed(d.screen_seconds > 0 ? d.clean_bytes / d.screen_seconds / 1e6 : 0, 2) +
+           " MB/s beside the decoder's " + Fixed(d.seconds > 0 ? d.clean_bytes / d.seconds / 1e6 : 0, 2) + ".\n";
   }
   if (!adaptation.empty()) {
     out += "\nAdaptation (unspin adapt on " + std::to_string(adaptation[0].adapt_docs) +

@@ -64,6 +64,9 @@ struct CellReport {
   double restorable_of_reachable = 0;
   double unswapped_changed = 0;      // share of unswapped words of spun documents changed
   double flagged_docs = 0;           // share called spun at the model's threshold
+  // The screen (decoder/screen.h): of the documents called spun, how many
+  // it passes on (its recall is screen_passed_flagged / flagged).
+  uint64_t flagged = 0, screen_passed_flagged = 0;
   // ROC curves (RocCurve) of the document score and of the baseline.
   std::vector<std::pair<double, double>> roc, base_roc;
 };
@@ -86,6 +89,10 @@ struct DecoderReport {
   uint64_t clean_docs = 0, clean_words = 0;
   double clean_words_changed = 0;  // share of words of clean documents changed
   double clean_flagged_docs = 0;   // share of clean documents called spun
+  // The screen on the clean documents: how many it clears, and of those
+  // called spun how many it passes on.
+  uint64_t clean_screen_cleared = 0, clean_flagged = 0, clean_screen_passed_flagged = 0;
+  double screen_seconds = 0;  // screening time of the clean documents (all threads)
   double seconds = 0;              // decoding time of the clean documents (all threads)
   uint64_t clean_bytes = 0;
 };
