@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "decoder/learn.h"
@@ -35,6 +36,8 @@ ProfileRouter::ProfileRouter(const LearnedPairs& pairs, const Lexicon& lexicon, 
   for (const LearnedPair& p : pairs.pairs()) {
     if (rates.count(p.profile) != 0) counts[p.profile][p.original][p.substitute] += p.count;
   }
+  // Profiles are added in turn, each a column of evidence_.
+  std::vector<std::map<std::string, float>> columns;
   for (const auto& entry : rates) {
     // Named, not bound: a lambda below uses them (clang 14 cannot capture
     // a structured binding).
@@ -45,8 +48,7 @@ ProfileRouter::ProfileRouter(const LearnedPairs& pairs, const Lexicon& lexicon, 
       if (it == profile_rates.end()) return -1;
       return (it->second.second + kRatePrior * swap_rate) / (it->second.first + kRatePrior);
     };
-    Profile profile;
-    profile.name = name;
+    std::map<std::string, float> column;
     std::map<std::string, double> ratio;  // substitute -> sum_u rho(u) q(v | u) P(u) / P(v)
     for (const auto& [u, subs] : counts[name]) {
       double c_u = 0;
@@ -59,10 +61,7 @@ ProfileRouter::ProfileRouter(const LearnedPairs& pairs, const Lexicon& lexicon, 
     }
     auto put = [&](const std::string& phrase, double evidence) {
       evidence = std::clamp(evidence, kMinEvidence, kMaxEvidence);
-      for (const std::string& form : LexiconForms(lexicon, phrase)) {
-        profile.evidence[form] = static_cast<float>(evidence);
-        max_words_ = std::max(max_words_, Split(form, ' ').size());
-      }
+      for (const std::string& form : LexiconForms(lexicon, phrase)) column[form] = static_cast<float>(evidence);
     };
     for (const auto& [word, seen_swapped] : profile_rates) {
       if (ratio.count(word) == 0 && seen_swapped.second > 0) put(word, std::log1p(-rho(word)));
@@ -71,21 +70,38 @@ ProfileRouter::ProfileRouter(const LearnedPairs& pairs, const Lexicon& lexicon, 
       const double rho_v = rho(v);
       put(v, std::log((rho_v < 0 ? 1.0 : 1 - rho_v) + r));
     }
-    profiles_.push_back(std::move(profile));
+    profiles_.push_back(name);
+    columns.push_back(std::move(column));
+  }
+  const size_t n = profiles_.size();
+  for (size_t k = 0; k < n; ++k) {
+    for (const auto& [phrase, evidence] : columns[k]) {
+      Entry& e = EntryFor(phrase);
+      if (e.row == kNoRow) {
+        e.row = static_cast<uint32_t>(evidence_.size() / n);
+        evidence_.resize(evidence_.size() + n, std::numeric_limits<float>::quiet_NaN());
+      }
+      evidence_[e.row * n + k] = evidence;
+      const std::vector<std::string> words = Split(phrase, ' ');
+      Entry& first = EntryFor(words[0]);
+      first.longest = std::max(first.longest, static_cast<uint32_t>(words.size()));
+    }
   }
 }
 
-std::vector<std::string> ProfileRouter::profiles() const {
-  std::vector<std::string> names;
-  for (const Profile& p : profiles_) names.push_back(p.name);
-  return names;
+ProfileRouter::Entry& ProfileRouter::EntryFor(const std::string& phrase) {
+  if (Entry* e = phrases_.Find(phrase, StringHash(phrase))) return *e;
+  return *phrases_.Insert(phrase, Entry());
 }
 
+std::vector<std::string> ProfileRouter::profiles() const { return profiles_; }
+
 double ProfileRouter::Evidence(const std::string& profile, const std::string& phrase) const {
-  for (const Profile& p : profiles_) {
-    if (p.name != profile) continue;
-    auto it = p.evidence.find(phrase);
-    return it == p.evidence.end() ? 0 : it->second;
+  const Entry* e = phrases_.Find(phrase);
+  for (size_t k = 0; k < profiles_.size(); ++k) {
+    if (profiles_[k] != profile || e == nullptr || e->row == kNoRow) continue;
+    const float evidence = evidence_[e->row * profiles_.size() + k];
+    return std::isnan(evidence) ? 0 : evidence;
   }
   return 0;
 }
@@ -96,26 +112,35 @@ ProfileGuess ProfileRouter::Guess(std::string_view text) const {
   std::vector<Token> tokens;
   Tokenize(text, &tokens);
   std::vector<std::string> words;
+  std::vector<const Entry*> entries;  // each word's own entry, or null
   for (const Token& t : tokens) {
     if (t.kind != TokenKind::kWord) continue;
     std::string w;
     AppendLower(t.Text(text), &w);
     NormalizeApostrophes(&w);
+    entries.push_back(phrases_.Find(w, StringHash(w)));
     words.push_back(std::move(w));
   }
-  std::vector<double> log_ratio(profiles_.size(), 0);
-  std::vector<uint32_t> matches(profiles_.size(), 0);
+  const size_t n_profiles = profiles_.size();
+  std::vector<double> log_ratio(n_profiles, 0);
+  std::vector<uint32_t> matches(n_profiles, 0);
   std::string key;
-  for (size_t k = 0; k < profiles_.size(); ++k) {
-    const Profile& p = profiles_[k];
+  for (size_t k = 0; k < n_profiles; ++k) {
     // Longest match first at each word.
     for (size_t i = 0; i < words.size();) {
       size_t advance = 1;
-      for (size_t n = std::min(max_words_, words.size() - i); n >= 1; --n) {
-        key = words[i];
-        for (size_t j = 1; j < n; ++j) key += ' ' + words[i + j];
-        if (auto it = p.evidence.find(key); it != p.evidence.end()) {
-          log_ratio[k] += it->second;
+      const size_t longest = entries[i] == nullptr ? 0 : std::min<size_t>(entries[i]->longest, words.size() - i);
+      for (size_t n = std::max<size_t>(longest, 1); n >= 1; --n) {
+        const Entry* e = entries[i];
+        if (n > 1) {
+          key = words[i];
+          for (size_t j = 1; j < n; ++j) key.append(" ").append(words[i + j]);
+          e = phrases_.Find(key, StringHash(key));
+        }
+        const float evidence = e == nullptr || e->row == kNoRow ? std::numeric_limits<float>::quiet_NaN()
+                                                                : evidence_[e->row * n_profiles + k];
+        if (!std::isnan(evidence)) {
+          log_ratio[k] += evidence;
           ++matches[k];
           advance = n;
           break;
@@ -125,16 +150,16 @@ ProfileGuess ProfileRouter::Guess(std::string_view text) const {
     }
   }
   // Posterior over {clean, each profile}, the prior spread evenly.
-  const double prior = kPrior / static_cast<double>(profiles_.size());
+  const double prior = kPrior / static_cast<double>(n_profiles);
   size_t best = 0;
-  for (size_t k = 1; k < profiles_.size(); ++k) {
+  for (size_t k = 1; k < n_profiles; ++k) {
     if (log_ratio[k] > log_ratio[best]) best = k;
   }
   // Normalised against the best, so that exp() cannot overflow.
   const double top = std::max(log_ratio[best], 0.0);
   double total = (1 - kPrior) * std::exp(-top);
   for (double r : log_ratio) total += prior * std::exp(r - top);
-  guess.profile = profiles_[best].name;
+  guess.profile = profiles_[best];
   guess.log_ratio = log_ratio[best];
   guess.matches = matches[best];
   guess.probability = prior * std::exp(log_ratio[best] - top) / total;

@@ -25,12 +25,12 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "lexicon/learned_pairs.h"
 #include "lexicon/lexicon.h"
 #include "lm/language_model.h"
+#include "util/flat_string_map.h"
 
 namespace unspin {
 
@@ -61,12 +61,21 @@ class ProfileRouter {
   double Evidence(const std::string& profile, const std::string& phrase) const;
 
  private:
-  struct Profile {
-    std::string name;
-    std::unordered_map<std::string, float> evidence;  // lower-case phrase -> ln r
+  static constexpr uint32_t kNoRow = 0xFFFFFFFFu;
+  // Per lower-case phrase that gives evidence, or that is the first word of
+  // one that does: its row of evidence_ (kNoRow if it gives none itself)
+  // and the most words of a phrase starting with it. Guess looks up each
+  // word once and builds a longer key only after a word that starts one.
+  struct Entry {
+    uint32_t row = kNoRow;
+    uint32_t longest = 0;
   };
-  std::vector<Profile> profiles_;
-  size_t max_words_ = 1;
+  // The evidence (ln r) of phrase row r for profile k is
+  // evidence_[r * profiles_.size() + k]; NaN where the profile has none.
+  Entry& EntryFor(const std::string& phrase);
+  std::vector<std::string> profiles_;
+  FlatStringMap<Entry> phrases_;
+  std::vector<float> evidence_;
 };
 
 }  // namespace unspin
