@@ -77,6 +77,17 @@ TEST(LearnedPairs, ListsOnlyWhatPhraseListsShowed) {
   EXPECT_TRUE(t.IsListedPhrase("irregular woodland"));
   EXPECT_FALSE(t.IsListedPhrase("woodland"));          // a word pair, not a phrase
   EXPECT_FALSE(t.IsListedPhrase("software program"));  // a document spinner's swap
+  // Running text is read word by word: a run is extended only while some
+  // listed phrase starts with it.
+  t.Add("tortured-phrases", "signal to noise", "flag to commotion", 1, LearnedKind::kPhrase);
+  EXPECT_EQ(t.ListedRun("irregular"), LearnedPairs::kListedPrefix);
+  EXPECT_EQ(t.ListedRun("irregular woodland"), LearnedPairs::kListedPhrase);
+  EXPECT_EQ(t.ListedRun("flag to"), LearnedPairs::kListedPrefix);
+  EXPECT_EQ(t.ListedRun("flag to commotion"), LearnedPairs::kListedPhrase);
+  EXPECT_EQ(t.ListedRun("woodland"), 0);
+  EXPECT_EQ(t.ListedRun("software"), 0);
+  EXPECT_EQ(t.ListedRun("flag"), LearnedPairs::kListedPrefix);
+  EXPECT_EQ(t.ListedRun("flag commotion"), 0);
   EXPECT_TRUE(t.IsListedTerm("random forest"));
   EXPECT_FALSE(t.IsListedTerm("forest"));
   EXPECT_FALSE(t.IsListedTerm("software"));

@@ -90,7 +90,17 @@ void LearnedPairs::Add(const std::string& profile, const std::string& original, 
   e.count += count;
   totals_[TotalKey(original, substitute)] += count;
   if (kind == LearnedKind::kPhrase || kind == LearnedKind::kWord) listed_totals_[TotalKey(original, substitute)] += count;
-  if (kind == LearnedKind::kPhrase && substitute.find(' ') != std::string::npos) listed_phrases_.insert(substitute);
+  if (kind == LearnedKind::kPhrase && substitute.find(' ') != std::string::npos) {
+    uint8_t* flags = listed_runs_.Find(substitute, StringHash(substitute));
+    if (flags == nullptr) flags = listed_runs_.Insert(substitute, 0);
+    *flags |= kListedPhrase;
+    for (size_t space = substitute.find(' '); space != std::string::npos; space = substitute.find(' ', space + 1)) {
+      const std::string_view prefix = std::string_view(substitute).substr(0, space);
+      uint8_t* prefix_flags = listed_runs_.Find(prefix, StringHash(prefix));
+      if (prefix_flags == nullptr) prefix_flags = listed_runs_.Insert(prefix, 0);
+      *prefix_flags |= kListedPrefix;
+    }
+  }
   if (kind == LearnedKind::kPhrase && original.find(' ') != std::string::npos) listed_terms_.insert(original);
 }
 

@@ -39,6 +39,8 @@
 #include <utility>
 #include <vector>
 
+#include "util/flat_string_map.h"
+
 #include "util/status.h"
 
 namespace unspin {
@@ -131,7 +133,16 @@ class LearnedPairs {
   // Whether a phrase list showed `substitute`, a key of two or more words,
   // whole (kind kPhrase): the list lookup that screeners make.
   bool IsListedPhrase(std::string_view substitute) const {
-    return listed_phrases_.contains(std::string(substitute));
+    return (ListedRun(substitute) & kListedPhrase) != 0;
+  }
+  // What a run of lower-case words is to the listed phrases: kListedPhrase
+  // if one of them, kListedPrefix if a longer one starts with it and a
+  // space (a single word too), 0 if neither. A reader of running text
+  // extends a run only while it is a prefix.
+  static constexpr uint8_t kListedPhrase = 1, kListedPrefix = 2;
+  uint8_t ListedRun(std::string_view run) const {
+    const uint8_t* flags = listed_runs_.Find(run);
+    return flags == nullptr ? 0 : *flags;
   }
   // Whether `original`, a key of two or more words, is what a listed
   // phrase stood for ("random forest"): a term of the field that tortured
@@ -151,7 +162,9 @@ class LearnedPairs {
   std::unordered_set<std::string> from_keys_;     // "unit\thash"
   std::unordered_map<std::string, uint32_t> totals_;  // "original\tsubstitute"
   std::unordered_map<std::string, uint32_t> listed_totals_;  // the same, kinds kPhrase and kWord
-  std::unordered_set<std::string> listed_phrases_;  // substitutes of kPhrase entries with a space
+  // ListedRun's answers: the substitutes of kPhrase entries with a space,
+  // and their leading word runs.
+  FlatStringMap<uint8_t> listed_runs_;
   std::unordered_set<std::string> listed_terms_;    // originals of kPhrase entries with a space
 };
 
