@@ -32,44 +32,50 @@ const Model& DefaultModel() {
   return *model;
 }
 
-// Brown test documents joined to about 1,000 words each, then spun.
+// Brown test documents joined to about 1,000 words each, spun or clean.
+std::vector<std::string>* ReadDocuments(bool spin) {
+  auto* out = new std::vector<std::string>();
+  std::ifstream in(std::string(UNSPIN_EVAL_DIR) + "/brown-test.jsonl");
+  if (!in) {
+    std::fprintf(stderr, "no %s/brown-test.jsonl (run scripts/eval-data.sh)\n", UNSPIN_EVAL_DIR);
+    std::exit(1);
+  }
+  SpinOptions so;
+  so.rate = 0.2;
+  so.profile = *FindProfile("phrase");
+  Spinner spinner(DefaultModel().lexicon(), so);
+  std::string line, doc;
+  size_t words = 0;
+  uint64_t seed = 1;
+  while (std::getline(in, line) && out->size() < 200) {
+    std::string text = nlohmann::json::parse(line)["text"].get<std::string>();
+    words += static_cast<size_t>(std::count(text.begin(), text.end(), ' ')) + 1;
+    doc += text;
+    if (words < 1000) continue;
+    Rng rng(seed++);
+    SpinResult spun;
+    if (spin) spinner.Spin(doc, &rng, &spun);
+    out->push_back(spin ? spun.text : doc);
+    doc.clear();
+    words = 0;
+  }
+  return out;
+}
+
 const std::vector<std::string>& Documents() {
-  static std::vector<std::string>* docs = [] {
-    auto* out = new std::vector<std::string>();
-    std::ifstream in(std::string(UNSPIN_EVAL_DIR) + "/brown-test.jsonl");
-    if (!in) {
-      std::fprintf(stderr, "no %s/brown-test.jsonl (run scripts/eval-data.sh)\n", UNSPIN_EVAL_DIR);
-      std::exit(1);
-    }
-    SpinOptions so;
-    so.rate = 0.2;
-    so.profile = *FindProfile("phrase");
-    Spinner spinner(DefaultModel().lexicon(), so);
-    std::string line, doc;
-    size_t words = 0;
-    uint64_t seed = 1;
-    while (std::getline(in, line) && out->size() < 200) {
-      std::string text = nlohmann::json::parse(line)["text"].get<std::string>();
-      words += static_cast<size_t>(std::count(text.begin(), text.end(), ' ')) + 1;
-      doc += text;
-      if (words < 1000) continue;
-      Rng rng(seed++);
-      SpinResult spun;
-      spinner.Spin(doc, &rng, &spun);
-      out->push_back(spun.text);
-      doc.clear();
-      words = 0;
-    }
-    return out;
-  }();
+  static std::vector<std::string>* docs = ReadDocuments(true);
+  return *docs;
+}
+
+const std::vector<std::string>& CleanDocuments() {
+  static std::vector<std::string>* docs = ReadDocuments(false);
   return *docs;
 }
 
 // Runs `process(doc)` on the documents in turn, one per iteration, timing
 // each: p50 and p99 counters, bytes and documents per second.
 template <typename Process>
-void TimeEachDocument(benchmark::State& state, Process process) {
-  const auto& docs = Documents();
+void TimeEachDocument(benchmark::State& state, Process process, const std::vector<std::string>& docs = Documents()) {
   std::vector<double> ms;
   size_t i = 0, bytes = 0;
   for (auto _ : state) {
@@ -109,6 +115,31 @@ void BM_DetectRestore1000WordsColdDecoder(benchmark::State& state) {
   });
 }
 BENCHMARK(BM_DetectRestore1000WordsColdDecoder)->Iterations(100)->Unit(benchmark::kMillisecond);
+
+// The first pass of two-stage screening (decoder/screen.h), on clean and
+// on spun documents.
+void BM_Screen1000WordsClean(benchmark::State& state) {
+  Decoder decoder(DefaultModel());
+  ScreenResult r;
+  TimeEachDocument(
+      state,
+      [&](const std::string& doc) {
+        decoder.Screen(doc, &r);
+        benchmark::DoNotOptimize(r.score);
+      },
+      CleanDocuments());
+}
+BENCHMARK(BM_Screen1000WordsClean)->Iterations(2000)->Unit(benchmark::kMillisecond);
+
+void BM_Screen1000WordsSpun(benchmark::State& state) {
+  Decoder decoder(DefaultModel());
+  ScreenResult r;
+  TimeEachDocument(state, [&](const std::string& doc) {
+    decoder.Screen(doc, &r);
+    benchmark::DoNotOptimize(r.score);
+  });
+}
+BENCHMARK(BM_Screen1000WordsSpun)->Iterations(2000)->Unit(benchmark::kMillisecond);
 
 // Baseline: the perplexity detector, which scores each sentence with the
 // same language model and nothing else.

@@ -190,6 +190,40 @@ TEST(Decoder, DecodingIsDeterministic) {
 
 // EM on a bag of one spinner's output moves the swap rate towards the
 // spinner's and learns its pairs; the adapted channel still decodes.
+// The screen passes on what the decoder calls spun, at every rate the
+// phrase spinner is run at here, and clears the clean original; read in
+// small windows it sums the same figures as read whole.
+TEST(Screen, PassesSpunTextAndClearsTheOriginal) {
+  auto text = ReadFileToString(std::string(UNSPIN_DATA_DIR) + "/../examples/news.txt");
+  ASSERT_TRUE(text.ok());
+  Decoder decoder(DefaultModel());
+  ScreenResult clean;
+  decoder.Screen(*text, &clean);
+  EXPECT_FALSE(clean.pass) << clean.score;
+  EXPECT_GT(clean.words, 100u);
+  EXPECT_GT(clean.runs_seen, clean.runs_tested);
+  SpinOptions so;
+  so.profile = *FindProfile("phrase");
+  for (double rate : {0.1, 0.2, 0.3}) {
+    so.rate = rate;
+    Spinner spinner(DefaultModel().lexicon(), so);
+    Rng rng(7);
+    SpinResult spun;
+    spinner.Spin(*text, &rng, &spun);
+    DecodeResult decoded;
+    decoder.DecodeDocument(spun.text, &decoded);
+    ScreenResult s;
+    decoder.Screen(spun.text, &s);
+    EXPECT_GT(s.score, clean.score) << rate;
+    EXPECT_TRUE(decoded.spun) << rate;
+    EXPECT_TRUE(s.pass) << rate << ": score " << s.score;
+    ScreenResult windows;
+    decoder.ScreenDocument(spun.text, &windows, 300);
+    EXPECT_EQ(windows.words, s.words);
+    EXPECT_NEAR(windows.gain, s.gain, 0.25 * s.gain + 1.0);  // runs at window edges lose their right context
+  }
+}
+
 TEST(Decoder, AdaptationLearnsRateAndPairs) {
   auto text = ReadFileToString(std::string(UNSPIN_DATA_DIR) + "/../examples/news.txt");
   ASSERT_TRUE(text.ok());

@@ -233,18 +233,20 @@ Status CandidateTable::Init(const Lexicon& lexicon, const LanguageModel& lm) {
 }
 
 void CandidateTable::AppendList(uint32_t k, std::vector<Candidate>* out) const {
-  for (uint32_t i = list_offsets_[k]; i < list_offsets_[k + 1]; ++i) {
-    const Record& r = records_[i];
-    Candidate c;
-    c.text = text_blob_.substr(r.text_begin, r.text_size);
-    c.lm = lm_ids_.subspan(r.lm_begin, r.lm_count);
-    c.original = r.original;
-    c.unigram = r.unigram;
-    c.observed_unigram = r.observed_unigram;
-    c.log_q = r.log_q;
-    c.weight = r.weight;
-    out->push_back(c);
-  }
+  for (size_t i = 0, n = ListSize(k); i < n; ++i) out->push_back(Get(k, i));
+}
+
+Candidate CandidateTable::Get(uint32_t k, size_t i) const {
+  const Record& r = records_[list_offsets_[k] + i];
+  Candidate c;
+  c.text = text_blob_.substr(r.text_begin, r.text_size);
+  c.lm = lm_ids_.subspan(r.lm_begin, r.lm_count);
+  c.original = r.original;
+  c.unigram = r.unigram;
+  c.observed_unigram = r.observed_unigram;
+  c.log_q = r.log_q;
+  c.weight = r.weight;
+  return c;
 }
 
 // --- Compilation --------------------------------------------------------

@@ -122,6 +122,10 @@ class CandidateTable {
   // Appends key `k`'s list, as CandidateBuilder::Build gives it, to `out`.
   // Views stay valid while the table lives.
   void AppendList(uint32_t k, std::vector<Candidate>* out) const;
+  // The length of key `k`'s list, and its candidate `i` (< ListSize(k)) as
+  // AppendList gives it: for readers that need a few of a long list.
+  size_t ListSize(uint32_t k) const { return list_offsets_[k + 1] - list_offsets_[k]; }
+  Candidate Get(uint32_t k, size_t i) const;
 
  private:
   static constexpr uint8_t kExtends = 1;

@@ -15,6 +15,7 @@
 #include "text/case.h"
 #include "text/tokenizer.h"
 #include "util/file_io.h"
+#include "util/flat_string_map.h"
 #include "util/strings.h"
 
 namespace unspin {
@@ -154,6 +155,8 @@ struct Word {
   // Inside a short quotation ("counterfeit consciousness"): a mention of
   // the words, as articles about spun text make, not the writer's own.
   bool quoted = false;
+  bool starts_listed = false;  // some listed tortured phrase starts with `lower`
+  uint32_t table_key = 0xFFFFFFFFu;  // `lower` in the compiled candidate table (CandidateTable::kNone: none)
   float KeepWeight() const { return keep + style; }
 };
 
@@ -217,6 +220,14 @@ struct Decoder::Impl {
   LexiconFilter all_sources;
   // Per lexicon id: 0 unknown, 1 no substitutes, 2 has substitutes.
   std::vector<uint8_t> eligible;
+  struct WordFacts {
+    uint32_t lm = 0;  // LM id
+    float keep = 0;   // ln P(kept) if the word has substitutes, else 0
+    bool starts_listed = false;  // a listed phrase starts with it (LearnedPairs::ListedRun)
+    uint32_t table_key = CandidateTable::kNone;  // in the compiled candidate table, if any
+  };
+  // Per lower-case word, for this channel (FactsOf).
+  FlatStringMap<WordFacts> word_facts;
 
   // Scratch, reused across sentences.
   std::vector<Token> tokens;
@@ -252,12 +263,14 @@ struct Decoder::Impl {
     all_sources.sources = static_cast<SourceMask>(c.filter.sources | c.secondary_sources);
     log_keep = std::log1p(-c.swap_rate);
     candidates.clear();
+    word_facts.Clear();
     builder = std::make_unique<CandidateBuilder>(model.lexicon(), model.lm(), c);
     table = model.CandidateTableFor(c);
   }
 
   // Bounds the caches; called between sentences only (see `candidates`).
   void TrimCaches() {
+    if (word_facts.size() >= kMaxCachedPhrases) word_facts.Clear();
     if (candidates.size() < kMaxCachedPhrases && builder->cached() < kMaxCachedPhrases) return;
     candidates.clear();
     builder->Clear();
@@ -328,10 +341,27 @@ struct Decoder::Impl {
     *extends = true;
   }
 
+  // What ReadWords needs of a lower-case word, whatever its place: looked
+  // up once per distinct word (word_facts) rather than in the LM
+  // vocabulary, the lexicon and the learned keep table at every token.
+  const WordFacts& FactsOf(std::string_view lower) {
+    const uint64_t hash = StringHash(lower);
+    if (const WordFacts* known = word_facts.Find(lower, hash)) return *known;
+    WordFacts facts;
+    facts.lm = model.lm().Vocab(lower);
+    const LearnedPairs* learned = UsedLearned();
+    facts.starts_listed = learned != nullptr && (learned->ListedRun(lower) & LearnedPairs::kListedPrefix) != 0;
+    if (table != nullptr) facts.table_key = table->FindKey(lower);
+    if (Eligible(model.lexicon().Find(lower))) {
+      auto learned_keep = channel.keep_log.find(std::string(lower));
+      facts.keep = static_cast<float>(learned_keep == channel.keep_log.end() ? log_keep : learned_keep->second);
+    }
+    return *word_facts.Insert(lower, hash, facts);
+  }
+
   void ReadWords(std::string_view text) {
     words.clear();
     Tokenize(text, &tokens);
-    const Lexicon& lex = model.lexicon();
     const LanguageModel& lm = model.lm();
     std::string full;
     int previous_word_token = -2;
@@ -365,8 +395,9 @@ struct Decoder::Impl {
       w.lower.clear();
       AppendLower(surface.substr(0, surface.size() - w.suffix), &w.lower);
       NormalizeApostrophes(&w.lower);
-      w.lm = lm.Vocab(full);
-      if (w.lm == lm.unk() && w.suffix > 0) w.lm = lm.Vocab(w.lower);
+      const WordFacts& facts = FactsOf(w.lower);
+      w.lm = w.suffix > 0 ? FactsOf(full).lm : facts.lm;
+      if (w.lm == lm.unk() && w.suffix > 0) w.lm = facts.lm;
       w.casing = DetectCasing(surface);
       // Abbreviations ("p.m.", "U.S.") are left alone: the LM does not know
       // them, so any known word would look better in their place.
@@ -384,11 +415,9 @@ struct Decoder::Impl {
                          tok.begin == words.back().end + 1 && text[words.back().end] == ' ' &&
                          words.back().suffix == 0;
       previous_word_token = static_cast<int>(t);
-      w.keep = 0.0f;
-      if (w.swappable && Eligible(lex.Find(w.lower))) {
-        auto learned = channel.keep_log.find(w.lower);
-        w.keep = static_cast<float>(learned == channel.keep_log.end() ? log_keep : learned->second);
-      }
+      w.keep = w.swappable ? facts.keep : 0.0f;
+      w.starts_listed = facts.starts_listed;
+      w.table_key = facts.table_key;
       words.push_back(std::move(w));
     }
   }
@@ -497,7 +526,10 @@ struct Decoder::Impl {
   // after it that still see it in their context: a cheap test that keeps
   // hopeless candidates out of the lattice. The candidates' LM queries go
   // out step by step in batches, so that their cache misses overlap.
-  void LocalGains(size_t first, size_t n, size_t i, size_t end, const std::vector<const Candidate*>& list) {
+  // A candidate whose gain will be below -floor is dropped as soon as that
+  // is certain (its gain is then kNegInf).
+  void LocalGains(size_t first, size_t n, size_t i, size_t end, const std::vector<const Candidate*>& list,
+                  double floor) {
     const LanguageModel& lm = model.lm();
     const size_t count = list.size();
     const size_t right = std::min(n, end + static_cast<size_t>(lm.order() - 1));
@@ -527,7 +559,7 @@ struct Decoder::Impl {
     // probability over 1), so this changes no result, only saves queries.
     double keep_right = 0;
     for (size_t t = end; t < right; ++t) keep_right += words[first + t].KeepWeight();
-    const double cut = -channel.prefilter_delta - kPruneMargin + kept - keep_right;
+    const double cut = -floor - kPruneMargin + kept - keep_right;
     dropped.assign(count, 0);
     size_t k = 0;
     if (first_step_known) {  // step 0, every candidate's first word, scored by SelectCandidates
@@ -585,14 +617,20 @@ struct Decoder::Impl {
   // Per candidate-table key, once computed (`screen_known`).
   std::vector<StaticSummary> screen_summaries;
   std::vector<uint8_t> screen_known;
+  std::vector<Candidate> screen_tested;  // the candidates of the run under test
 
-  static StaticSummary Summarize(std::span<const Candidate> list, size_t observed_words) {
+  // `get(c)` is candidate c of a list of `size`.
+  template <typename Get>
+  static StaticSummary Summarize(size_t size, Get get, size_t observed_words) {
     StaticSummary s;
     std::array<float, kScreenCandidates> best;
     best.fill(-std::numeric_limits<float>::infinity());
-    const size_t n = std::min<size_t>(list.size(), 255);
+    const size_t n = std::min<size_t>(size, 255);
+    float observed_unigram = 0;
     for (size_t c = 0; c < n; ++c) {
-      float v = list[c].weight + list[c].unigram * static_cast<float>(list[c].lm.size());
+      const Candidate candidate = get(c);
+      observed_unigram = candidate.observed_unigram;
+      float v = candidate.weight + candidate.unigram * static_cast<float>(candidate.lm.size());
       uint8_t at = static_cast<uint8_t>(c);
       // Insertion into the short best-first list.
       for (size_t k = 0; k < best.size(); ++k) {
@@ -603,7 +641,7 @@ struct Decoder::Impl {
       }
     }
     s.count = static_cast<uint8_t>(std::min<size_t>(n, kScreenCandidates));
-    s.best = best[0] - (n > 0 ? list[0].observed_unigram * static_cast<float>(observed_words) : 0.0f);
+    s.best = best[0] - observed_unigram * static_cast<float>(observed_words);
     return s;
   }
 
@@ -639,8 +677,6 @@ struct Decoder::Impl {
   void ScreenSentence(size_t first, size_t last, std::vector<const Candidate*>* tested, ScreenResult* out) {
     const size_t n = last - first;
     bool plain_known = false;
-    sentence_candidates.clear();
-    sentence_candidates.reserve(n * static_cast<size_t>(channel.max_span_tokens) * kScreenCandidates);
     for (size_t i = 0; i < n; ++i) {
       if (!words[first + i].swappable) continue;
       phrase.clear();
@@ -660,20 +696,17 @@ struct Decoder::Impl {
         bool extends = false;
         uint32_t k = CandidateTable::kNone;
         if (table != nullptr) {
-          k = table->FindKey(key);
+          k = len == 1 ? next.table_key : table->FindKey(key);
           if (k == CandidateTable::kNone) break;
           extends = table->Extends(k);
           if (!screen_known[k]) {
-            const size_t start = sentence_candidates.size();
-            table->AppendList(k, &sentence_candidates);
-            screen_summaries[k] = Summarize(std::span<const Candidate>(sentence_candidates).subspan(start), len);
+            screen_summaries[k] = Summarize(table->ListSize(k), [&](size_t c) { return table->Get(k, c); }, len);
             screen_known[k] = 1;
-            sentence_candidates.resize(start);
           }
           summary = screen_summaries[k];
         } else {
           CandidatesFor(&list, &extends);
-          summary = Summarize(list, len);
+          summary = Summarize(list.size(), [&](size_t c) { return list[c]; }, len);
         }
         if (summary.count > 0) {
           ++out->runs_seen;
@@ -684,15 +717,16 @@ struct Decoder::Impl {
               PlainPass(first, n);
               plain_known = true;
             }
-            if (table != nullptr) {
-              const size_t start = sentence_candidates.size();
-              table->AppendList(k, &sentence_candidates);
-              list = std::span<const Candidate>(sentence_candidates).subspan(start);
+            screen_tested.clear();
+            for (size_t c = 0; c < summary.count; ++c) {
+              screen_tested.push_back(table != nullptr ? table->Get(k, summary.top[c]) : list[summary.top[c]]);
             }
             tested->clear();
-            for (size_t c = 0; c < summary.count; ++c) tested->push_back(&list[summary.top[c]]);
+            for (const Candidate& c : screen_tested) tested->push_back(&c);
             first_step_known = false;
-            LocalGains(first, n, i, i + len, *tested);
+            // Only positive gains count, so a candidate is followed only
+            // while it may still have one.
+            LocalGains(first, n, i, i + len, *tested, 0.0);
             for (double g : gains) best_gain = std::max(best_gain, g);
           }
         }
@@ -725,7 +759,7 @@ struct Decoder::Impl {
         CandidatesFor(&list, &extends);
         if (!list.empty()) {
           SelectCandidates(i, list);
-          LocalGains(first, n, i, i + len, selected);
+          LocalGains(first, n, i, i + len, selected, channel.prefilter_delta);
           for (size_t ci = 0; ci < selected.size(); ++ci) {
             const Candidate& c = *selected[ci];
             if (gains[ci] < -channel.prefilter_delta) continue;
@@ -989,13 +1023,15 @@ struct Decoder::Impl {
     constexpr size_t kMaxListedWords = 4;  // lexicon keys have at most four tokens
     std::string run;
     for (size_t i = 0; i < words.size(); ++i) {
-      if (words[i].quoted) continue;
+      if (words[i].quoted || !words[i].starts_listed) continue;
       run = words[i].lower;
       for (size_t j = i + 1; j < words.size() && j - i < kMaxListedWords; ++j) {
         if (words[j].quoted || words[j].sentence_start || !words[j].joins_previous) break;
         run += ' ';
         run += words[j].lower;
-        if (learned->IsListedPhrase(run)) found->push_back({i, j + 1, false});
+        const uint8_t flags = learned->ListedRun(run);
+        if ((flags & LearnedPairs::kListedPhrase) != 0) found->push_back({i, j + 1, false});
+        if ((flags & LearnedPairs::kListedPrefix) == 0) break;
       }
     }
   }
