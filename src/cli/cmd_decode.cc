@@ -176,13 +176,6 @@ int DecodePlain(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
   return kExitOk;
 }
 
-nlohmann::json ScreenRecord(Decoder& decoder, std::string_view text) {
-  ScreenResult screen;
-  DecodeResult r;
-  const bool decoded = ScreenThenDecode(decoder, text, &screen, &r);
-  return ScreenedJson(screen, decoded ? &r : nullptr);
-}
-
 // Plain text in, for `screen`: the document is screened whole before it is
 // decoded, so it is held in memory, up to --max-record-bytes.
 int ScreenPlain(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
@@ -202,7 +195,7 @@ int ScreenPlain(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
     text += window;
   }
   if (text.empty()) return Fail(InvalidInputError("input is empty"), kExitBadInput);
-  Status s = out->Write(DumpJson(ScreenRecord(decoder, text)) + "\n");
+  Status s = out->Write(DumpJson(ScreenAndDetectJson(decoder, text)) + "\n");
   if (s.ok()) s = out->Commit();
   if (!s.ok()) return Fail(s, kExitFailure);
   return kExitOk;
@@ -226,7 +219,7 @@ int DecodeJsonl(Decoder& decoder, const DecodeFlags& f, int fd, Output* out) {
     nlohmann::json record;
     record["id"] = item.id;
     if (f.mode == Mode::kScreen) {
-      record.update(ScreenRecord(decoder, item.text));
+      record.update(ScreenAndDetectJson(decoder, item.text));
       return record;
     }
     decoder.DecodeDocument(item.text, &r);

@@ -54,6 +54,13 @@ nlohmann::json ScreenedJson(const ScreenResult& screen, const DecodeResult* deco
   return j;
 }
 
+nlohmann::json ScreenAndDetectJson(Decoder& decoder, std::string_view text) {
+  ScreenResult screen;
+  DecodeResult r;
+  const bool decoded = ScreenThenDecode(decoder, text, &screen, &r);
+  return ScreenedJson(screen, decoded ? &r : nullptr);
+}
+
 nlohmann::json SuggestionsJson(const std::vector<Suggestion>& suggestions) {
   nlohmann::json out = nlohmann::json::array();
   for (const Suggestion& s : suggestions) {

@@ -32,6 +32,9 @@ nlohmann::json DetectJson(const DecodeResult& result);
 // screen cleared it, or DetectJson of `decoded` with "screened": "passed"
 // and "screen_score" when the decoder saw it (decoded not null).
 nlohmann::json ScreenedJson(const ScreenResult& screen, const DecodeResult* decoded);
+// The two-stage pipeline on one document (ScreenThenDecode) as ScreenedJson
+// reports it.
+nlohmann::json ScreenAndDetectJson(Decoder& decoder, std::string_view text);
 
 // [{id, similarity, source_coverage, words, source_words, shared_words,
 //   evidence: [{start, end, text, source_start, source_end, source_text}]}]

@@ -126,6 +126,36 @@ class Engine {
       py::gil_scoped_release release;
       Decode(text, threshold, &r);
     }
+    return DetectDict(text, r);
+  }
+
+  // The two-stage pipeline (decoder/screen.h): a document the screen
+  // clears is {screened: "clear", screen_score, spun: False, words}; one it
+  // passes on is detect's dict with screened: "passed" and screen_score.
+  py::dict Screen(const py::str& text_str, double threshold) {
+    const std::string text = Utf8(text_str);
+    ScreenResult screen;
+    DecodeResult r;
+    bool decoded = false;
+    {
+      py::gil_scoped_release release;
+      decoded = ScreenThenDecode(*MakeDecoder(threshold), text, &screen, &r);
+    }
+    py::dict out;
+    if (decoded) {
+      out = DetectDict(text, r);
+      out["screened"] = "passed";
+    } else {
+      out["screened"] = "clear";
+      out["spun"] = false;
+      out["words"] = screen.words;
+    }
+    out["screen_score"] = screen.score;
+    return out;
+  }
+
+ private:
+  static py::dict DetectDict(const std::string& text, const DecodeResult& r) {
     py::list spans;
     CodePoints index(text);
     for (const RestoredSpan& s : r.spans) {
@@ -161,6 +191,7 @@ class Engine {
     return out;
   }
 
+ public:
   std::string Restore(const py::str& text_str, double threshold) {
     const std::string text = Utf8(text_str);
     DecodeResult r;
@@ -280,13 +311,14 @@ class Engine {
   // one output line per non-blank input line, in order, bad lines as error
   // records. The output is written and fsync'd before this returns, so a
   // caller that renames it into place afterwards publishes it whole.
+  // screen: through the two-stage pipeline, as `unspin screen --jsonl`.
   py::dict DetectJsonl(const std::string& input, const std::string& output, double threshold,
-                       size_t max_record_bytes) {
+                       size_t max_record_bytes, bool screen) {
     uint64_t records = 0, errors = 0;
     Status status;
     {
       py::gil_scoped_release release;
-      status = ScreenFile(input, output, threshold, max_record_bytes, &records, &errors);
+      status = JsonlFile(input, output, threshold, max_record_bytes, screen, &records, &errors);
     }
     if (!status.ok()) {
       if (status.code() == StatusCode::kNotFound || status.code() == StatusCode::kIoError) {
@@ -302,8 +334,8 @@ class Engine {
   }
 
  private:
-  Status ScreenFile(const std::string& input, const std::string& output, double threshold, size_t max_record_bytes,
-                    uint64_t* records, uint64_t* errors) const {
+  Status JsonlFile(const std::string& input, const std::string& output, double threshold, size_t max_record_bytes,
+                   bool screen, uint64_t* records, uint64_t* errors) const {
     const int in = ::open(input.c_str(), O_RDONLY | O_CLOEXEC);
     if (in < 0) return IoError("cannot open " + input + ": " + std::strerror(errno));
     std::FILE* out = std::fopen(output.c_str(), "wb");
@@ -311,19 +343,19 @@ class Engine {
       ::close(in);
       return IoError("cannot create " + output + ": " + std::strerror(errno));
     }
-    Decoder decoder(*model_);
-    if (threshold >= 0) {
-      ChannelParams channel = decoder.channel();
-      channel.flag_threshold = threshold;
-      decoder.set_channel(channel);
-    }
+    const std::unique_ptr<Decoder> decoder = MakeDecoder(threshold);
     JsonlReader reader(in, max_record_bytes, /*replace_invalid=*/false);
     DecodeResult r;
     Status status = ForEachJsonlResult(
         reader,
         [&](const JsonlItem& item) {
-          decoder.DecodeDocument(item.text, &r);
-          nlohmann::json record = DetectJson(r);
+          nlohmann::json record;
+          if (screen) {
+            record = ScreenAndDetectJson(*decoder, item.text);
+          } else {
+            decoder->DecodeDocument(item.text, &r);
+            record = DetectJson(r);
+          }
           record["id"] = item.id;
           return record;
         },
@@ -338,15 +370,20 @@ class Engine {
   }
 
   // A decoder per call: it is not thread-safe, and a fresh one decodes at
-  // full speed (the model's compiled candidate table).
-  void Decode(const std::string& text, double threshold, DecodeResult* r) const {
-    Decoder decoder(*model_);
+  // full speed (the model's compiled candidate table). A threshold below 0
+  // keeps the channel's.
+  std::unique_ptr<Decoder> MakeDecoder(double threshold) const {
+    auto decoder = std::make_unique<Decoder>(*model_);
     if (threshold >= 0) {
-      ChannelParams channel = decoder.channel();
+      ChannelParams channel = decoder->channel();
       channel.flag_threshold = threshold;
-      decoder.set_channel(channel);
+      decoder->set_channel(channel);
     }
-    decoder.DecodeDocument(text, r);
+    return decoder;
+  }
+
+  void Decode(const std::string& text, double threshold, DecodeResult* r) const {
+    MakeDecoder(threshold)->DecodeDocument(text, r);
   }
 
   std::unique_ptr<Model> model_;
@@ -378,8 +415,12 @@ PYBIND11_MODULE(_unspin, m) {
            py::arg("threshold") = 0.3, py::arg("restore") = true,
            "The indexed documents the text was copied from, best first. restore=True also traces the text's "
            "restoration, which finds copies whose spinner swapped names and stock phrases.")
+      .def("screen", &Engine::Screen, py::arg("text"), py::arg("threshold") = -1.0,
+           "detect behind the fast first pass: a text the screen clears is {screened: 'clear', screen_score, spun: "
+           "False, words}; one it passes on is detect's result with screened: 'passed' and screen_score.")
       .def("detect_jsonl", &Engine::DetectJsonl, py::arg("input"), py::arg("output"), py::arg("threshold") = -1.0,
-           py::arg("max_record_bytes") = size_t{64} << 20,
-           "Screen a JSONL file of {id, text} records as `unspin detect --jsonl` does, writing one result line per "
-           "input line to `output` (fsync'd): {records, errors}.");
+           py::arg("max_record_bytes") = size_t{64} << 20, py::arg("screen") = false,
+           "Detect spun text in a JSONL file of {id, text} records as `unspin detect --jsonl` does (screen=True: "
+           "as `unspin screen --jsonl`, the screen first), writing one result line per input line to `output` "
+           "(fsync'd): {records, errors}.");
 }

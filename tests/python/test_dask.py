@@ -1,5 +1,6 @@
 """Screening JSONL shards on a Dask cluster (unspin.dask): results equal to
-`unspin detect --jsonl`, bad lines as error records, reruns skip finished
+`unspin screen --jsonl` (with --no-screen, `unspin detect --jsonl`), bad
+lines as error records, reruns skip finished
 shards, and a worker killed mid-run loses and repeats nothing."""
 import json
 import os
@@ -71,17 +72,32 @@ def test_results_match_the_cli_and_bad_lines_are_records(tmp_path, engine, clien
     write_shards(in_dir, 3, 4, engine)
     with open(in_dir / "part-001.jsonl", "ab") as f:
         f.write(b"{not json}\n\n{\"id\": 7}\n{\"id\": 8, \"text\": \"caf\xc3 au lait\"}\n")
+    decoded_dir = tmp_path / "decoded"
     summary = unspin_dask.screen(str(in_dir), str(out_dir), client=client)
-    assert summary["shards"] == 3 and summary["skipped"] == 0
-    assert summary["records"] == 15 and summary["errors"] == 3
+    decoded = unspin_dask.screen(str(in_dir), str(decoded_dir), client=client, use_screen=False)
+    for s in (summary, decoded):
+        assert s["shards"] == 3 and s["skipped"] == 0
+        assert s["records"] == 15 and s["errors"] == 3
     for k in range(3):
         name = f"part-{k:03d}.jsonl"
-        cli = subprocess.run([UNSPIN, "detect", "--jsonl", str(in_dir / name)], capture_output=True)
-        assert cli.returncode == (5 if k == 1 else 0)
-        assert (out_dir / name).read_bytes() == cli.stdout
+        for verb, directory in (("screen", out_dir), ("detect", decoded_dir)):
+            cli = subprocess.run([UNSPIN, verb, "--jsonl", str(in_dir / name)], capture_output=True)
+            assert cli.returncode == (5 if k == 1 else 0)
+            assert (directory / name).read_bytes() == cli.stdout
     errors = [r for r in read_outputs(out_dir)["part-001.jsonl"] if "error" in r]
     assert [e["line"] for e in errors] == [5, 7, 8]
     assert sorted(os.listdir(out_dir)) == ["part-000.jsonl", "part-001.jsonl", "part-002.jsonl"]
+    # The screen passes on every document the decoder calls spun, and a
+    # document it passes on gets the decoder's own record.
+    screened = [r for records in read_outputs(out_dir).values() for r in records if "error" not in r]
+    full = [r for records in read_outputs(decoded_dir).values() for r in records if "error" not in r]
+    assert [r["id"] for r in screened] == [r["id"] for r in full]
+    for s, d in zip(screened, full):
+        assert s["screened"] in ("clear", "passed") and "screened" not in d
+        if d["spun"]:
+            assert s["screened"] == "passed", (s, d)
+        if s["screened"] == "passed":
+            assert {k: v for k, v in s.items() if k not in ("screened", "screen_score")} == d
 
 
 def test_rerun_skips_finished_shards(tmp_path, engine, client):
@@ -141,7 +157,8 @@ def test_killed_worker_loses_and_repeats_nothing(tmp_path, engine, client):
     assert sorted(outputs) == [f"part-{k:03d}.jsonl" for k in range(12)]
     seen = [r["id"] for name in sorted(outputs) for r in outputs[name]]
     assert seen == ids  # every record once, in input order
-    assert all("score" in r for records in outputs.values() for r in records)
+    assert all("score" in r if r["screened"] == "passed" else r["screened"] == "clear"
+               for records in outputs.values() for r in records)
 
 
 def test_command_line(tmp_path, engine):
@@ -154,6 +171,10 @@ def test_command_line(tmp_path, engine):
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["records"] == 4
     assert r.stderr.count("\r") == 0  # no progress line when not on a terminal
+    assert all("screened" in json.loads(line) for line in (out_dir / "part-000.jsonl").open())
+    r = run("screen", str(in_dir), str(tmp_path / "decoded"), "--workers", "1", "--no-screen")
+    assert r.returncode == 0, r.stderr
+    assert not any("screened" in json.loads(line) for line in (tmp_path / "decoded" / "part-000.jsonl").open())
     r = run("screen", str(tmp_path / "missing"), str(out_dir))
     assert r.returncode == 2 and "not a directory" in r.stderr
     r = run("screen", str(in_dir), str(out_dir), "--model", str(tmp_path / "no-model"))

@@ -40,6 +40,19 @@ def test_restore_leaves_clean_text_alone(engine):
     assert "deep learning" in engine.restore(SPUN)
 
 
+def test_screen_clears_clean_text_and_passes_spun_text_to_the_decoder(engine):
+    clear = engine.screen(NEWS)
+    assert clear["screened"] == "clear" and clear["spun"] is False
+    assert clear["words"] > 100 and isinstance(clear["screen_score"], float)
+    assert "restored" not in clear and "spans" not in clear
+    passed = engine.screen(SPUN)
+    assert passed["screened"] == "passed" and passed["spun"] is True
+    assert passed["screen_score"] > clear["screen_score"]
+    assert {k: v for k, v in passed.items() if k not in ("screened", "screen_score")} == engine.detect(SPUN)
+    with pytest.raises(UnicodeEncodeError):
+        engine.screen("lone \ud800 surrogate")
+
+
 def test_threshold_is_the_reporting_dial(engine):
     assert len(engine.detect(SPUN, threshold=1.0)["spans"]) == 0
     assert len(engine.detect(SPUN, threshold=0.0)["spans"]) >= len(engine.detect(SPUN)["spans"])

@@ -1,12 +1,14 @@
 """Screen a directory of JSONL shards on a Dask cluster.
 
-    python3 -m unspin.dask screen IN_DIR OUT_DIR [--scheduler ADDRESS] [--workers N]
+    python3 -m unspin.dask screen IN_DIR OUT_DIR [--scheduler ADDRESS] [--workers N] [--no-screen]
 
 Every IN_DIR/*.jsonl shard of {"id", "text"} records becomes OUT_DIR/<the
 same name>: one result line per input line, in order, exactly as
-`unspin detect --jsonl` writes them (bad lines become error records). With
-no --scheduler a local cluster of one single-threaded worker process per
-core is started.
+`unspin screen --jsonl` writes them (bad lines become error records): the
+fast first pass clears most clean documents ({"screened": "clear", ...})
+and the decoder sees only the rest. With --no-screen every document is
+decoded, as `unspin detect --jsonl` writes them. With no --scheduler a
+local cluster of one single-threaded worker process per core is started.
 
 Why nothing is lost or repeated: a shard is one task, and its output is
 written under a temporary name, fsync'd and renamed into place, so an
@@ -53,8 +55,9 @@ def _fsync_dir(path):
         os.close(fd)
 
 
-def screen_shard(in_path, out_path, model="", threshold=-1.0):
-    """Screens one shard into `out_path`, atomically; a task on a worker.
+def screen_shard(in_path, out_path, model="", threshold=-1.0, use_screen=True):
+    """Screens one shard into `out_path`, atomically; a task on a worker
+    (use_screen: the two-stage pipeline, else the decoder on every record).
     Returns {"shard", "records", "errors", "skipped"}."""
     name = os.path.basename(in_path)
     if os.path.exists(out_path):
@@ -64,7 +67,7 @@ def screen_shard(in_path, out_path, model="", threshold=-1.0):
         return {"shard": name, "records": records, "errors": errors, "skipped": False}
     tmp = f"{out_path}.tmp-{uuid.uuid4().hex}"
     try:
-        counts = _engine(model).detect_jsonl(in_path, tmp, threshold)
+        counts = _engine(model).detect_jsonl(in_path, tmp, threshold, screen=use_screen)
         os.replace(tmp, out_path)
     except BaseException:
         if os.path.exists(tmp):
@@ -127,10 +130,11 @@ class _Progress:
             self.stream.write("\n")
 
 
-def screen(in_dir, out_dir, scheduler=None, workers=None, model="", threshold=-1.0, client=None):
-    """Screens every IN_DIR/*.jsonl into OUT_DIR. Uses `client` if given,
-    else connects to `scheduler`, else starts a local cluster. Returns a
-    summary dict: shards, skipped, records, errors, seconds."""
+def screen(in_dir, out_dir, scheduler=None, workers=None, model="", threshold=-1.0, client=None, use_screen=True):
+    """Screens every IN_DIR/*.jsonl into OUT_DIR (use_screen: the two-stage
+    pipeline; False decodes every record). Uses `client` if given, else
+    connects to `scheduler`, else starts a local cluster. Returns a summary
+    dict: shards, skipped, records, errors, seconds."""
     start = time.monotonic()
     shards = sorted(glob.glob(os.path.join(in_dir, "*.jsonl")))
     if not shards:
@@ -154,7 +158,7 @@ def screen(in_dir, out_dir, scheduler=None, workers=None, model="", threshold=-1
         try:
             progress = _Progress(len(todo), sum(_count_lines(s) for s, _ in todo))
             futures = client.map(screen_shard, [s for s, _ in todo], [o for _, o in todo],
-                                 model=model, threshold=threshold, pure=False)
+                                 model=model, threshold=threshold, use_screen=use_screen, pure=False)
             for future in as_completed(futures):
                 result = future.result()
                 summary["records"] += result["records"]
@@ -183,6 +187,8 @@ def main(argv=None):
     s.add_argument("--model", default="", help="model directory (default: the workers' default model)")
     s.add_argument("--threshold", type=float, default=-1.0,
                    help="flag spans whose swap posterior is at least this (default: the model's)")
+    s.add_argument("--no-screen", dest="use_screen", action="store_false",
+                   help="decode every document (as `unspin detect --jsonl`), no first pass")
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:
@@ -203,7 +209,8 @@ def main(argv=None):
         print(f"unspin.dask: {e}", file=sys.stderr)
         return EXIT_MODEL
     try:
-        summary = screen(args.in_dir, args.out_dir, args.scheduler, args.workers, args.model, args.threshold)
+        summary = screen(args.in_dir, args.out_dir, args.scheduler, args.workers, args.model, args.threshold,
+                         use_screen=args.use_screen)
     except (OSError, RuntimeError, ValueError) as e:
         print(f"unspin.dask: {e}", file=sys.stderr)
         return EXIT_FAILURE
