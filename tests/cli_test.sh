@@ -462,6 +462,24 @@ assert "spun &lt;" in worst and "spun <" not in worst  # ids are escaped, spun c
 first_id = re.search(r"<tr><td>([^<]*)</td>", worst).group(1)
 assert first_id.startswith("spun &lt;"), first_id
 ' "$WORK/r.html"
+# The same corpus through the screen: the clean documents it clears are
+# counted apart; every spun copy is decoded and flagged as before.
+$UNSPIN screen --model "$MODEL" --jsonl "$TESTS/data/sotu_excerpts.jsonl" >"$WORK/two-stage.jsonl"
+$UNSPIN spin --model "$MODEL" --jsonl --rate 0.4 "$TESTS/data/sotu_excerpts.jsonl" |
+  sed 's/"id":"\([^"]*\)"/"id":"spun <\1>"/' | $UNSPIN screen --model "$MODEL" --jsonl >>"$WORK/two-stage.jsonl"
+expect "report on screen --jsonl output" 0 "report on 24 documents (" -- $UNSPIN report "$WORK/two-stage.jsonl" -o "$WORK/r3.html"
+check "... counts the cleared documents and decodes every spun copy" python3 -c '
+import json, re, sys
+records = [json.loads(l) for l in open(sys.argv[1])]
+cleared = sum(r["screened"] == "clear" for r in records)
+assert cleared > 0, records
+assert all(r["screened"] == "passed" and r["spun"] for r in records if r["id"].startswith("spun <")), records
+page = open(sys.argv[2]).read()
+assert re.search(r"</div>cleared by the first pass \(%d\), not decoded" % cleared, page), page
+assert "unspin screen --jsonl" in page
+flagged = lambda p: re.search(r"</div>flagged as spun \((\d+)\)", p).group(1)
+assert flagged(page) == flagged(open(sys.argv[3]).read())  # the screen passed on all that detect flags
+' "$WORK/two-stage.jsonl" "$WORK/r3.html" "$WORK/r.html"
 (cat "$WORK/screened.jsonl"; echo 'not json') >"$WORK/screened-bad.jsonl"
 expect "report: an unreadable line is left out and named" 5 "line 26: not valid JSON" -- \
   $UNSPIN report "$WORK/screened-bad.jsonl" -o "$WORK/r2.html"

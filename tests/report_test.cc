@@ -109,4 +109,38 @@ TEST(CorpusReport, RefusesFieldsOfTheWrongType) {
   EXPECT_EQ(report.documents(), 1u);
 }
 
+// `unspin screen --jsonl` output: a document the screen cleared has no
+// score; it counts as a document and its words, never as flagged, and the
+// mean P(spun) is of the decoded documents only.
+TEST(CorpusReport, CountsWhatTheScreenClearedApart) {
+  CorpusReport report({5, 10});
+  nlohmann::json passed = Doc("p", 0.9, true, {{"bosom peril", "breast cancer"}});
+  passed["screened"] = "passed";
+  passed["screen_score"] = 1.5;
+  ASSERT_TRUE(report.Add(passed).ok());
+  for (const char* id : {"c1", "c2", "c3"}) {
+    const nlohmann::json clear = {{"id", id}, {"screened", "clear"}, {"screen_score", -3.0}, {"spun", false}, {"words", 50}};
+    ASSERT_TRUE(report.Add(clear).ok());
+  }
+  EXPECT_EQ(report.documents(), 4u);
+  EXPECT_EQ(report.cleared(), 3u);
+  EXPECT_EQ(report.flagged(), 1u);
+  const std::string html = report.ToHtml("Corpus", "in.jsonl");
+  EXPECT_NE(html.find(">75.0 %</div>cleared by the first pass (3), not decoded"), std::string::npos) << html;
+  EXPECT_NE(html.find(">0.900</div>mean P(spun) of the 1 decoded"), std::string::npos) << html;
+  EXPECT_NE(html.find(">1</div>flagged phrases in 250 words"), std::string::npos) << html;
+  EXPECT_NE(html.find("<code>unspin screen --jsonl</code>"), std::string::npos);
+  EXPECT_EQ(html.find("<td>c1</td>"), std::string::npos);  // cleared documents are not among the worst
+  // Screened records of another shape are refused by name.
+  for (const nlohmann::json& bad : std::vector<nlohmann::json>{
+           {{"screened", "maybe"}, {"screen_score", 0.0}},
+           {{"screened", "clear"}},
+           {{"screened", "clear"}, {"screen_score", 0.0}, {"spun", true}},
+           {{"screened", "passed"}, {"screen_score", 0.0}}}) {
+    const Status st = report.Add(bad);
+    EXPECT_EQ(st.code(), StatusCode::kInvalidInput) << bad.dump();
+  }
+  EXPECT_EQ(report.documents(), 4u);
+}
+
 }  // namespace unspin::report

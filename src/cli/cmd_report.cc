@@ -1,5 +1,5 @@
 // unspin report: a self-contained HTML page about a screened corpus (the
-// output of `unspin detect --jsonl`), report/corpus_report.h.
+// output of `unspin screen --jsonl` or `unspin detect --jsonl`), report/corpus_report.h.
 
 #include <cstdio>
 #include <memory>
@@ -56,9 +56,11 @@ int RunReport(const ReportFlags& f) {
     Status s = out->Write(corpus.ToHtml(f.title, f.input == "-" ? "standard input" : f.input));
     if (s.ok()) s = out->Commit();
     if (!s.ok()) return Fail(s, kExitFailure);
-    std::fprintf(stderr, "unspin: report on %llu documents (%llu flagged, %llu error records)%s\n",
+    const std::string cleared =
+        corpus.cleared() > 0 ? ", " + std::to_string(corpus.cleared()) + " cleared by the screen" : std::string();
+    std::fprintf(stderr, "unspin: report on %llu documents (%llu flagged%s, %llu error records)%s\n",
                  static_cast<unsigned long long>(corpus.documents()),
-                 static_cast<unsigned long long>(corpus.flagged()),
+                 static_cast<unsigned long long>(corpus.flagged()), cleared.c_str(),
                  static_cast<unsigned long long>(corpus.errors()),
                  f.output.empty() ? "" : (" written to " + f.output).c_str());
     if (unreadable > 0) {
@@ -74,8 +76,8 @@ int RunReport(const ReportFlags& f) {
 void AddReportCommand(CLI::App* app, Runner* run) {
   auto f = std::make_shared<ReportFlags>();
   CLI::App* c = app->add_subcommand(
-      "report", "write a self-contained HTML page about a screened corpus (the output of detect --jsonl)");
-  c->add_option("input", f->input, "detect --jsonl output, or - for standard input")->capture_default_str();
+      "report", "write a self-contained HTML page about a screened corpus (the output of screen --jsonl or detect --jsonl)");
+  c->add_option("input", f->input, "screen --jsonl or detect --jsonl output, or - for standard input")->capture_default_str();
   c->add_option("--output,-o", f->output, "HTML file (default: standard output)");
   c->add_option("--title", f->title, "the page's title")->capture_default_str();
   c->add_option("--worst", f->worst, "documents listed, highest score first")->capture_default_str();

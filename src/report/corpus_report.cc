@@ -39,16 +39,37 @@ Status CorpusReport::Add(const nlohmann::json& record) {
     ++errors_;
     return OkStatus();
   }
-  const auto score = record.find("score");
-  if (score == record.end() || !score->is_number()) {
-    return InvalidInputError("a record has no numeric \"score\": not `unspin detect --jsonl` output");
-  }
-  // The other fields are optional, but of their type when present: a
-  // record of another shape is refused here, before any is read.
+  // The fields are of their type when present: a record of another shape
+  // is refused here, before any is read.
   const auto words = record.find("words"), spun = record.find("spun"), spans = record.find("spans");
   if (words != record.end() && !words->is_number_unsigned() &&
       !(words->is_number_integer() && words->get<int64_t>() >= 0)) {
     return InvalidInputError("a record's \"words\" is not a count: not `unspin detect --jsonl` output");
+  }
+  // `unspin screen --jsonl`: a document the screen cleared has no score
+  // of the decoder; it is counted, its words too, and never flagged.
+  const auto screened = record.find("screened");
+  if (screened != record.end()) {
+    if (!screened->is_string() || (*screened != "clear" && *screened != "passed")) {
+      return InvalidInputError("a record's \"screened\" is neither \"clear\" nor \"passed\": not `unspin screen --jsonl` output");
+    }
+    const auto screen_score = record.find("screen_score");
+    if (screen_score == record.end() || !screen_score->is_number()) {
+      return InvalidInputError("a screened record has no numeric \"screen_score\": not `unspin screen --jsonl` output");
+    }
+    if (*screened == "clear") {
+      if (spun != record.end() && !(spun->is_boolean() && !spun->get<bool>())) {
+        return InvalidInputError("a record the screen cleared is marked spun: not `unspin screen --jsonl` output");
+      }
+      ++documents_;
+      ++cleared_;
+      words_ += words != record.end() ? words->get<uint64_t>() : 0;
+      return OkStatus();
+    }
+  }
+  const auto score = record.find("score");
+  if (score == record.end() || !score->is_number()) {
+    return InvalidInputError("a record has no numeric \"score\": not `unspin detect --jsonl` output");
   }
   if (spun != record.end() && !spun->is_boolean()) {
     return InvalidInputError("a record's \"spun\" is not true or false: not `unspin detect --jsonl` output");
@@ -106,15 +127,21 @@ Status CorpusReport::Add(const nlohmann::json& record) {
 }
 
 std::string CorpusReport::ToHtml(std::string_view title, std::string_view source) const {
-  std::string body = "<h1>" + Escape(title) + "</h1>\n<p>Screened by <code>unspin detect --jsonl</code>: <code>" +
-                     Escape(source) + "</code></p>\n";
+  std::string body = "<h1>" + Escape(title) + "</h1>\n<p>Screened by <code>unspin " +
+                     std::string(cleared_ > 0 ? "screen" : "detect") + " --jsonl</code>: <code>" + Escape(source) +
+                     "</code></p>\n";
+  const uint64_t decoded = documents_ - cleared_;
   body += "<div class=\"figures\">\n";
   auto figure = [&](const std::string& value, const std::string& label) {
     body += "<div class=\"figure\"><div class=\"big\">" + Escape(value) + "</div>" + Escape(label) + "</div>\n";
   };
   figure(Count(documents_), "documents");
   figure(Share(flagged_, documents_), "flagged as spun (" + Count(flagged_) + ")");
-  figure(Fixed(documents_ == 0 ? 0 : score_sum_ / static_cast<double>(documents_), 3), "mean P(spun)");
+  if (cleared_ > 0) {
+    figure(Share(cleared_, documents_), "cleared by the first pass (" + Count(cleared_) + "), not decoded");
+  }
+  figure(Fixed(decoded == 0 ? 0 : score_sum_ / static_cast<double>(decoded), 3),
+         cleared_ > 0 ? "mean P(spun) of the " + Count(decoded) + " decoded" : std::string("mean P(spun)"));
   figure(Count(spans_), "flagged phrases in " + Count(words_) + " words");
   figure(Count(errors_), "records that were errors");
   body += "</div>\n";
@@ -127,7 +154,7 @@ std::string CorpusReport::ToHtml(std::string_view title, std::string_view source
     std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(i) / histogram_.size());
     labels.emplace_back(buf);
   }
-  body += BarChartSvg(counts, labels, "P(spun), in bins of 0.05", "documents");
+  body += BarChartSvg(counts, labels, "P(spun), in bins of 0.05", cleared_ > 0 ? "decoded documents" : "documents");
 
   std::vector<std::pair<const std::string*, const PhraseStats*>> ranked;
   ranked.reserve(phrases_.size());

@@ -1,5 +1,5 @@
 // `unspin report`: a one-page picture of a screened corpus, from the
-// records `unspin detect --jsonl` writes. Streaming: memory grows with the
+// records `unspin screen --jsonl` or `unspin detect --jsonl` writes. Streaming: memory grows with the
 // number of distinct flagged phrases (bounded, see kMaxPhrases) and the
 // worst documents kept, not with the corpus.
 #ifndef UNSPIN_REPORT_CORPUS_REPORT_H_
@@ -32,13 +32,17 @@ class CorpusReport {
 
   explicit CorpusReport(const CorpusReportOptions& options = {});
 
-  // One record of `detect --jsonl` output. Error records ({"error": ...})
-  // are counted; anything else without a numeric "score" is kInvalidInput.
+  // One record of `screen --jsonl` or `detect --jsonl` output. Error
+  // records ({"error": ...}) and records the screen cleared ({"screened":
+  // "clear"}) are counted; anything else without a numeric "score" is
+  // kInvalidInput.
   Status Add(const nlohmann::json& record);
 
   uint64_t documents() const { return documents_; }
   uint64_t errors() const { return errors_; }
   uint64_t flagged() const { return flagged_; }
+  // Documents of `unspin screen --jsonl` that the screen cleared.
+  uint64_t cleared() const { return cleared_; }
 
   // The page. `source` names the input (shown, escaped).
   std::string ToHtml(std::string_view title, std::string_view source) const;
@@ -56,7 +60,7 @@ class CorpusReport {
   };
 
   CorpusReportOptions options_;
-  uint64_t documents_ = 0, errors_ = 0, flagged_ = 0, words_ = 0, spans_ = 0;
+  uint64_t documents_ = 0, errors_ = 0, flagged_ = 0, words_ = 0, spans_ = 0, cleared_ = 0;
   double score_sum_ = 0;
   std::array<uint64_t, 20> histogram_{};  // scores in twentieths
   std::unordered_map<std::string, PhraseStats> phrases_;
