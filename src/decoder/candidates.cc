@@ -229,7 +229,29 @@ Status CandidateTable::Init(const Lexicon& lexicon, const LanguageModel& lm) {
   for (uint32_t id : lm_ids_) {
     if (id >= lm.vocab_size() || id == lm.unk()) return corrupt("a word the language model does not have");
   }
+  std::vector<uint64_t> pairs;
+  for (uint32_t k = 0; k < keys_.size(); ++k) {
+    const std::string_view key = keys_.Get(k);
+    const size_t space = key.find(' ');
+    if (space == std::string_view::npos) continue;
+    const size_t end = std::min(key.size(), key.find(' ', space + 1));
+    pairs.push_back(WordPairHash(StringHash(key.substr(0, space)), StringHash(key.substr(space + 1, end - space - 1))));
+  }
+  pair_filter_.assign(bloom::WordsFor(pairs.size()), 0);
+  for (uint64_t h : pairs) bloom::Add(&pair_filter_, h);
   return OkStatus();
+}
+
+uint64_t CandidateTable::WordPairHash(uint64_t first, uint64_t second) {
+  // Mixed (the finaliser of MurmurHash3) so that the filter's word and bit
+  // positions, low and high bits, depend on both words.
+  uint64_t h = first * 0x9E3779B97F4A7C15ull ^ second;
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDull;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53ull;
+  h ^= h >> 33;
+  return h;
 }
 
 void CandidateTable::AppendList(uint32_t k, std::vector<Candidate>* out) const {

@@ -28,6 +28,7 @@
 #include "lexicon/lexicon.h"
 #include "lm/language_model.h"
 #include "util/binary_file.h"
+#include "util/bloom.h"
 #include "util/string_index.h"
 #include "util/status.h"
 
@@ -119,6 +120,15 @@ class CandidateTable {
   uint32_t FindKey(std::string_view key) const { return keys_.Find(key); }
   // Whether some longer key starts with key `k` and a space.
   bool Extends(uint32_t k) const { return (key_flags_[k] & kExtends) != 0; }
+  // Whether some key may start with the two words whose StringHash are
+  // `first` and `second` (false: certainly none; true: about 2 % of absent
+  // pairs too). Running text asks it before it builds and looks up a
+  // two-word key: most word pairs start none, and their look-ups miss the
+  // cache.
+  bool MayStartWith(uint64_t first, uint64_t second) const {
+    return bloom::MayContain(pair_filter_, WordPairHash(first, second));
+  }
+  static uint64_t WordPairHash(uint64_t first, uint64_t second);
   // Appends key `k`'s list, as CandidateBuilder::Build gives it, to `out`.
   // Views stay valid while the table lives.
   void AppendList(uint32_t k, std::vector<Candidate>* out) const;
@@ -139,6 +149,9 @@ class CandidateTable {
   std::string_view text_blob_;
   std::span<const uint8_t> key_flags_;
   std::span<const uint32_t> lm_ids_;
+  // The first two words of every key of two or more words (MayStartWith),
+  // made when the table is opened.
+  std::vector<uint64_t> pair_filter_;
 };
 
 struct CandidateCompileReport {

@@ -157,6 +157,7 @@ struct Word {
   bool quoted = false;
   bool starts_listed = false;  // some listed tortured phrase starts with `lower`
   uint32_t table_key = 0xFFFFFFFFu;  // `lower` in the compiled candidate table (CandidateTable::kNone: none)
+  uint64_t hash = 0;                 // StringHash(lower)
   float KeepWeight() const { return keep + style; }
 };
 
@@ -204,6 +205,7 @@ struct Decoder::Impl {
   // added to every swap weight, which the caches hold without it.
   double rho_shift = 0;
   bool keep_candidates = false;
+  ScreenOptions screen;
 
   // Candidate lists come from the model's compiled table when it was
   // compiled for this channel, copied into `sentence_candidates` (capacity
@@ -228,6 +230,8 @@ struct Decoder::Impl {
   };
   // Per lower-case word, for this channel (FactsOf).
   FlatStringMap<WordFacts> word_facts;
+  // Per run of two or more words, its key in the compiled table (RunKey).
+  FlatStringMap<uint32_t> run_keys;
 
   // Scratch, reused across sentences.
   std::vector<Token> tokens;
@@ -264,6 +268,7 @@ struct Decoder::Impl {
     log_keep = std::log1p(-c.swap_rate);
     candidates.clear();
     word_facts.Clear();
+    run_keys.Clear();
     builder = std::make_unique<CandidateBuilder>(model.lexicon(), model.lm(), c);
     table = model.CandidateTableFor(c);
   }
@@ -271,6 +276,7 @@ struct Decoder::Impl {
   // Bounds the caches; called between sentences only (see `candidates`).
   void TrimCaches() {
     if (word_facts.size() >= kMaxCachedPhrases) word_facts.Clear();
+    if (run_keys.size() >= kMaxCachedPhrases) run_keys.Clear();
     if (candidates.size() < kMaxCachedPhrases && builder->cached() < kMaxCachedPhrases) return;
     candidates.clear();
     builder->Clear();
@@ -318,11 +324,13 @@ struct Decoder::Impl {
   // The candidates for the observed lower-case phrase in `key` (words in
   // `phrase`) in *out, and in *extends whether a longer phrase starting
   // with it may have any (if not, the span need not grow).
-  void CandidatesFor(std::span<const Candidate>* out, bool* extends) {
+  // `table_key`, if known, is `key`'s key in the compiled table (or kNone).
+  void CandidatesFor(std::span<const Candidate>* out, bool* extends,
+                     std::optional<uint32_t> table_key = std::nullopt) {
     *out = {};
     *extends = false;
     if (table != nullptr) {
-      const uint32_t k = table->FindKey(key);
+      const uint32_t k = table_key ? *table_key : RunKey();
       if (k == CandidateTable::kNone) return;
       const size_t start = sentence_candidates.size();
       table->AppendList(k, &sentence_candidates);
@@ -344,8 +352,9 @@ struct Decoder::Impl {
   // What ReadWords needs of a lower-case word, whatever its place: looked
   // up once per distinct word (word_facts) rather than in the LM
   // vocabulary, the lexicon and the learned keep table at every token.
-  const WordFacts& FactsOf(std::string_view lower) {
-    const uint64_t hash = StringHash(lower);
+  const WordFacts& FactsOf(std::string_view lower) { return FactsOf(lower, StringHash(lower)); }
+  // `hash` is StringHash(lower).
+  const WordFacts& FactsOf(std::string_view lower, uint64_t hash) {
     if (const WordFacts* known = word_facts.Find(lower, hash)) return *known;
     WordFacts facts;
     facts.lm = model.lm().Vocab(lower);
@@ -357,6 +366,14 @@ struct Decoder::Impl {
       facts.keep = static_cast<float>(learned_keep == channel.keep_log.end() ? log_keep : learned_keep->second);
     }
     return *word_facts.Insert(lower, hash, facts);
+  }
+
+  // The compiled table's key of the run of words in `key`, cached: the
+  // same word pairs recur through a text.
+  uint32_t RunKey() {
+    const uint64_t hash = StringHash(key);
+    if (const uint32_t* known = run_keys.Find(key, hash)) return *known;
+    return *run_keys.Insert(key, hash, table->FindKey(key));
   }
 
   void ReadWords(std::string_view text) {
@@ -395,7 +412,8 @@ struct Decoder::Impl {
       w.lower.clear();
       AppendLower(surface.substr(0, surface.size() - w.suffix), &w.lower);
       NormalizeApostrophes(&w.lower);
-      const WordFacts& facts = FactsOf(w.lower);
+      w.hash = StringHash(w.lower);
+      const WordFacts& facts = FactsOf(w.lower, w.hash);
       w.lm = w.suffix > 0 ? FactsOf(full).lm : facts.lm;
       if (w.lm == lm.unk() && w.suffix > 0) w.lm = facts.lm;
       w.casing = DetectCasing(surface);
@@ -487,6 +505,51 @@ struct Decoder::Impl {
     }
     plain_states[n] = state;
     plain_eos = lm.Score(state, lm.eos(), &state) * kLn10;
+  }
+
+  // What PlainPass gives, for the words [i, end) of a run and the
+  // language model's order - 1 words after it only: the words as written
+  // are scored from the sentence start where runs are close together, and
+  // from a context of order - 1 words where they are far apart. Exact, not
+  // an approximation: a state carries only the last order - 1 words (and
+  // an unknown word empties it), so a state rebuilt from them is the one
+  // the whole pass reaches. Runs must come in increasing order of i within
+  // a sentence; plain_begin = plain_end = 0 and !plain_state_known start
+  // one.
+  // Invariant: plain_states[t] is valid for t in [plain_begin, plain_end]
+  // and plain_scores[t] for t in [plain_begin, plain_end) (when
+  // plain_state_known); plain_eos once plain_end == n.
+  size_t plain_begin = 0, plain_end = 0;
+  bool plain_state_known = false;
+  void PlainScoresFor(size_t first, size_t n, size_t i, size_t end) {
+    const LanguageModel& lm = model.lm();
+    const size_t context = static_cast<size_t>(lm.order() - 1);
+    const size_t right = std::min(n, end + context);
+    plain_states.resize(n + 1);
+    plain_scores.resize(n);
+    if (!plain_state_known || i > plain_end + context) {
+      // A fresh start, order - 1 words before the run: only from the run on
+      // are scores exact (unless that is the sentence start).
+      const size_t start = i > context ? i - context : 0;
+      LmState state = start == 0 ? lm.BeginSentence() : lm.NullContext();
+      plain_states[start] = state;
+      for (size_t t = start; t < i; ++t) {
+        plain_scores[t] = ScoreWord(words[first + t].lm, &state) + words[first + t].KeepWeight();
+        plain_states[t + 1] = state;
+      }
+      plain_begin = start == 0 ? 0 : i;
+      plain_end = i;
+      plain_state_known = true;
+    }
+    LmState state = plain_states[plain_end];
+    for (size_t t = plain_end; t < right; ++t) {
+      plain_scores[t] = ScoreWord(words[first + t].lm, &state) + words[first + t].KeepWeight();
+      plain_states[t + 1] = state;
+    }
+    if (right > plain_end) {
+      plain_end = right;
+      if (right == n) plain_eos = lm.Score(state, lm.eos(), &state) * kLn10;
+    }
   }
 
   // The candidates worth a full LocalGains test: the `scored_candidates`
@@ -608,11 +671,11 @@ struct Decoder::Impl {
   // What the screen needs of a candidate list, which depends on the list
   // alone: the best static gain less the observed words' unigram and the
   // swap rate, ln(weight) + ln P_unigram(original) - ln P_unigram(observed),
-  // and the positions of the kScreenCandidates best by it.
+  // and the positions of the kMaxScreenCandidates best by it.
   struct StaticSummary {
     float best = 0;
     uint8_t count = 0;
-    std::array<uint8_t, kScreenCandidates> top = {};
+    std::array<uint8_t, kMaxScreenCandidates> top = {};
   };
   // Per candidate-table key, once computed (`screen_known`).
   std::vector<StaticSummary> screen_summaries;
@@ -623,7 +686,7 @@ struct Decoder::Impl {
   template <typename Get>
   static StaticSummary Summarize(size_t size, Get get, size_t observed_words) {
     StaticSummary s;
-    std::array<float, kScreenCandidates> best;
+    std::array<float, kMaxScreenCandidates> best;
     best.fill(-std::numeric_limits<float>::infinity());
     const size_t n = std::min<size_t>(size, 255);
     float observed_unigram = 0;
@@ -640,7 +703,7 @@ struct Decoder::Impl {
         }
       }
     }
-    s.count = static_cast<uint8_t>(std::min<size_t>(n, kScreenCandidates));
+    s.count = static_cast<uint8_t>(std::min<size_t>(n, kMaxScreenCandidates));
     s.best = best[0] - observed_unigram * static_cast<float>(observed_words);
     return s;
   }
@@ -676,7 +739,8 @@ struct Decoder::Impl {
 
   void ScreenSentence(size_t first, size_t last, std::vector<const Candidate*>* tested, ScreenResult* out) {
     const size_t n = last - first;
-    bool plain_known = false;
+    plain_begin = plain_end = 0;
+    plain_state_known = false;
     for (size_t i = 0; i < n; ++i) {
       if (!words[first + i].swappable) continue;
       phrase.clear();
@@ -696,7 +760,8 @@ struct Decoder::Impl {
         bool extends = false;
         uint32_t k = CandidateTable::kNone;
         if (table != nullptr) {
-          k = len == 1 ? next.table_key : table->FindKey(key);
+          if (len == 2 && !table->MayStartWith(words[first + i].hash, next.hash)) break;
+          k = len == 1 ? next.table_key : RunKey();
           if (k == CandidateTable::kNone) break;
           extends = table->Extends(k);
           if (!screen_known[k]) {
@@ -711,14 +776,12 @@ struct Decoder::Impl {
         if (summary.count > 0) {
           ++out->runs_seen;
           const double static_gain = log_rho + rho_shift + summary.best - keep;
-          if (static_gain >= -kScreenStaticCut) {
+          if (static_gain >= -screen.static_cut) {
             ++out->runs_tested;
-            if (!plain_known) {
-              PlainPass(first, n);
-              plain_known = true;
-            }
+            PlainScoresFor(first, n, i, i + len);
             screen_tested.clear();
-            for (size_t c = 0; c < summary.count; ++c) {
+            const size_t tested_count = std::min<size_t>(summary.count, static_cast<size_t>(screen.candidates));
+            for (size_t c = 0; c < tested_count; ++c) {
               screen_tested.push_back(table != nullptr ? table->Get(k, summary.top[c]) : list[summary.top[c]]);
             }
             tested->clear();
@@ -756,7 +819,8 @@ struct Decoder::Impl {
         phrase.push_back(next.lower);
         std::span<const Candidate> list;
         bool extends = false;
-        CandidatesFor(&list, &extends);
+        if (table != nullptr && len == 2 && !table->MayStartWith(w.hash, next.hash)) break;
+        CandidatesFor(&list, &extends, len == 1 && table != nullptr ? std::optional<uint32_t>(w.table_key) : std::nullopt);
         if (!list.empty()) {
           SelectCandidates(i, list);
           LocalGains(first, n, i, i + len, selected, channel.prefilter_delta);
@@ -1223,6 +1287,13 @@ void Decoder::set_channel(const ChannelParams& channel) {
   if (plain_ != nullptr) plain_->SetChannel(plain_channel_);
 }
 
+void Decoder::set_screen_options(const ScreenOptions& options) {
+  screen_options_ = options;
+  screen_options_.candidates = std::clamp(options.candidates, 1, kMaxScreenCandidates);
+  impl_->screen = screen_options_;
+  if (plain_ != nullptr) plain_->screen = screen_options_;
+}
+
 void Decoder::set_keep_candidates(bool keep) {
   keep_candidates_ = keep;
   impl_->keep_candidates = keep;
@@ -1238,6 +1309,7 @@ Decoder::Impl& Decoder::Route(std::string_view text, ProfileGuess* guess) {
     plain_ = std::make_unique<Impl>(model_);
     plain_->SetChannel(plain_channel_);
     plain_->keep_candidates = keep_candidates_;
+    plain_->screen = screen_options_;
   }
   return *plain_;
 }
@@ -1256,7 +1328,7 @@ void Decoder::Screen(std::string_view text, ScreenResult* out) {
   out->profile = guess.profile;
   out->profile_probability = guess.probability;
   out->routed = &d == impl_.get() && routing_;
-  ScoreScreen(d.channel, out);
+  ScoreScreen(d.channel, screen_options_, out);
 }
 
 void Decoder::ScreenDocument(std::string_view text, ScreenResult* out, size_t window_bytes) {
@@ -1276,7 +1348,7 @@ void Decoder::ScreenDocument(std::string_view text, ScreenResult* out, size_t wi
   out->profile = guess.profile;
   out->profile_probability = guess.probability;
   out->routed = &d == impl_.get() && routing_;
-  ScoreScreen(d.channel, out);
+  ScoreScreen(d.channel, screen_options_, out);
 }
 
 void Decoder::Decode(std::string_view text, DecodeResult* out, std::vector<SwapEvidence>* swaps) {

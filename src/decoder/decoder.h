@@ -266,6 +266,9 @@ class Decoder {
   // Also report every candidate span (DecodeResult::candidate_spans), as
   // fitting the span model needs.
   void set_keep_candidates(bool keep);
+  // The screen's dials (decoder/screen.h).
+  const ScreenOptions& screen_options() const { return screen_options_; }
+  void set_screen_options(const ScreenOptions& options);
 
  private:
   struct Impl;
@@ -283,6 +286,7 @@ class Decoder {
   bool routing_ = false;          // the model routes for the channel set
   bool routing_allowed_ = true;   // set_routing
   bool keep_candidates_ = false;
+  ScreenOptions screen_options_;
   ChannelParams channel_;         // as set
   ChannelParams plain_channel_;   // the channel set, with the plain channel's pairs
 };

@@ -7,7 +7,7 @@
 
 namespace unspin {
 
-void ScoreScreen(const ChannelParams& channel, ScreenResult* r) {
+void ScoreScreen(const ChannelParams& channel, const ScreenOptions& options, ScreenResult* r) {
   const Calibration& c = channel.calibration;
   const double words = static_cast<double>(std::max<uint64_t>(r->words, 1));
   // The decoder's log-odds without its span-density term (which only adds)
@@ -15,7 +15,7 @@ void ScoreScreen(const ChannelParams& channel, ScreenResult* r) {
   r->score = c.bias + c.gain * r->gain / words + c.length * std::log(words) +
              ListedPhraseEvidence(r->listed_phrases, 0, r->words);
   const double p = std::clamp(channel.spun_threshold, 1e-9, 1 - 1e-9);
-  r->pass = r->routed || r->score >= std::log(p / (1 - p)) - kScreenMargin;
+  r->pass = r->routed || r->score >= std::log(p / (1 - p)) - options.margin;
 }
 
 bool ScreenThenDecode(Decoder& decoder, std::string_view text, ScreenResult* screen, DecodeResult* result) {

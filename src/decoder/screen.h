@@ -14,14 +14,15 @@
 // such local gains, cheaply:
 //   - a run of words is tested only if its best candidate by the channel
 //     and unigram frequencies alone (no context) comes within
-//     kScreenStaticCut of being worth a swap: a few runs in a hundred;
-//   - only its kScreenCandidates best candidates by that measure are
-//     tested in context, a handful of language-model queries each;
+//     ScreenOptions::static_cut of being worth a swap;
+//   - only its ScreenOptions::candidates best candidates by that measure
+//     are tested in context, a handful of language-model queries each, and
+//     the words as written are scored only around the runs tested;
 //   - no lattice, no forward-backward, no restoration.
 // The sum, read by the decoder's own calibration of gain and length, plus
 // the listed tortured phrases the document holds, is a score on the
 // decoder's log-odds scale, and a document is passed on when it comes
-// within kScreenMargin of the decoder's spun threshold. A document routed
+// within ScreenOptions::margin of the decoder's spun threshold. A document routed
 // to a learned spinner (decoder/profile_router.h) is always passed on.
 // The constants were set on calibration documents for 99 % recall of the
 // documents the decoder calls spun (docs/DECISIONS.md, "Screening").
@@ -36,14 +37,21 @@
 
 namespace unspin {
 
-// A run of words is tested in context when its static gain (ln) is at
-// least -kScreenStaticCut.
-constexpr double kScreenStaticCut = 4.0;
-// Candidates of a run tested in context, best by static gain.
-constexpr int kScreenCandidates = 3;
-// A document is passed on when its score is at least the log-odds of the
-// channel's spun threshold less this.
-constexpr double kScreenMargin = 0.8;
+// The screen's dials. The defaults were set on calibration documents
+// (docs/DECISIONS.md, "Screening"); eval and the tuning benchmark change
+// them to measure the trade-off.
+struct ScreenOptions {
+  // A run of words is tested in context when its static gain (ln) is at
+  // least -static_cut.
+  double static_cut = 4.0;
+  // Candidates of a run tested in context, best by static gain (at most
+  // kMaxScreenCandidates).
+  int candidates = 6;
+  // A document is passed on when its score is at least the log-odds of
+  // the channel's spun threshold less this.
+  double margin = 0.6;
+};
+constexpr int kMaxScreenCandidates = 8;
 
 struct ScreenResult {
   uint64_t words = 0;
@@ -62,8 +70,8 @@ struct ScreenResult {
 };
 
 // The score of `r` (its gain, words and listed phrases) by `channel`'s
-// calibration, and whether it passes; sets r->score and r->pass.
-void ScoreScreen(const ChannelParams& channel, ScreenResult* r);
+// calibration, and whether it passes by `options`; sets r->score and r->pass.
+void ScoreScreen(const ChannelParams& channel, const ScreenOptions& options, ScreenResult* r);
 
 class Decoder;
 struct DecodeResult;
