@@ -59,6 +59,8 @@ struct DocStats {
   uint64_t clean_words = 0, clean_changed = 0, predicted = 0, predicted_true = 0;
   double spun_score = 0, original_score = 0;
   bool spun_flagged = false, original_flagged = false;
+  // The screen (decoder/screen.h): whether it passes each version on.
+  bool spun_screen_pass = false, original_screen_pass = false;
 };
 
 // How trace did on one spun copy, queried one way.
@@ -231,6 +233,9 @@ RealDocFigures SumUp(const std::string& decoder, const std::string& spinner, con
     }
     originals_flagged += s.original_flagged;
     spun_flagged += s.spun_flagged;
+    f.flagged += s.original_flagged + s.spun_flagged;
+    f.screen_passed_flagged += (s.original_flagged && s.original_screen_pass) + (s.spun_flagged && s.spun_screen_pass);
+    f.originals_cleared += !s.original_screen_pass;
   }
   f.auroc = Auroc(neg, pos);
   f.auroc_long = Auroc(neg_long, pos_long);
@@ -549,9 +554,14 @@ Result<RealEvalReport> RunRealEval(const Model& model, const std::string& model_
           DecodeResult spun, original;
           decoder->DecodeDocument(d.spun, &spun);
           decoder->DecodeDocument(d.original, &original);
-          (learned ? learned_stats : thesaurus_stats)[doc_ids[k]] =
-              ScoreDocument(d, spun, original, pair_keys, fold_model->learned(),
-                            learned && options.keep_swaps ? &swap_outcomes[doc_ids[k]] : nullptr);
+          DocStats& stats = (learned ? learned_stats : thesaurus_stats)[doc_ids[k]];
+          stats = ScoreDocument(d, spun, original, pair_keys, fold_model->learned(),
+                                learned && options.keep_swaps ? &swap_outcomes[doc_ids[k]] : nullptr);
+          ScreenResult screen;
+          decoder->ScreenDocument(d.spun, &screen);
+          stats.spun_screen_pass = screen.pass;
+          decoder->ScreenDocument(d.original, &screen);
+          stats.original_screen_pass = screen.pass;
           if (learned) restored_spun[doc_ids[k]] = std::move(spun.restored);
           return;
         }
@@ -720,7 +730,10 @@ nlohmann::json RealEvalReport::ToJson() const {
                               {"auroc", f.auroc},
                               {"auroc_long", f.auroc_long},
                               {"originals_called_spun", f.originals_flagged},
-                              {"spun_called_spun", f.spun_flagged}});
+                              {"spun_called_spun", f.spun_flagged},
+                              {"called_spun", f.flagged},
+                              {"screen_passed_of_called_spun", f.screen_passed_flagged},
+                              {"originals_screen_cleared", f.originals_cleared}});
   }
   j["phrases"] = nlohmann::json::array();
   for (const RealPhraseFigures& f : phrases) {
@@ -770,6 +783,14 @@ std::string RealEvalReport::ToMarkdown() const {
             " | " + Percent(f.Recall()) + " | " + Fixed(f.auroc, 3) + " | " + Fixed(f.auroc_long, 3) + " (" +
             std::to_string(f.long_docs) + ") | " + Percent(f.originals_flagged) + " | " + Percent(f.spun_flagged) +
             " |\n";
+    }
+    md += "\nThe screen (unspin screen), versions of either kind: of those the decoder calls spun, how many it passes "
+          "on; and the originals it clears:\n\n";
+    md += "| spinner | decoder | called spun | passed on by the screen | originals cleared |\n| --- | --- | ---: | ---: | ---: |\n";
+    for (const RealDocFigures& f : docs) {
+      md += "| " + f.spinner + " | " + f.decoder + " | " + std::to_string(f.flagged) + " | " +
+            std::to_string(f.screen_passed_flagged) + " | " + std::to_string(f.originals_cleared) + " of " +
+            std::to_string(f.docs) + " |\n";
     }
     md += "\n";
   }

@@ -93,6 +93,9 @@ struct RealDocFigures {
   uint64_t predicted = 0, predicted_true = 0;
   double auroc = 0, auroc_long = 0;
   double originals_flagged = 0, spun_flagged = 0;
+  // The screen: documents (spun or original) the decoder calls spun, those
+  // of them it passes on, and the originals it clears.
+  uint64_t flagged = 0, screen_passed_flagged = 0, originals_cleared = 0;
   double Restored() const { return swaps ? static_cast<double>(restored) / static_cast<double>(swaps) : 0; }
   double CleanChanged() const {
     return clean_words ? static_cast<double>(clean_changed) / static_cast<double>(clean_words) : 0;
