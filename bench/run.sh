@@ -43,6 +43,7 @@ echo '```'
 
 bench/run_lm.sh "$BUILD"
 bench/run_decode.sh "$BUILD"
+bench/run_screen.sh "$BUILD"
 bench/run_trace.sh "$BUILD"
 bench/run_serve.sh "$BUILD"
 bench/run_dask.sh "$BUILD"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Reproduces the Dask part of docs/BENCHMARKS.md: the 1,778 Brown test
 # documents four times over (ids made unique), split into 16 shards, screened by `python3 -m unspin.dask
-# screen` on a local cluster of 1 and of 2 single-threaded workers, beside
-# the baseline of one `unspin detect --jsonl` process on the same records.
+# screen` (the screen, then the decoder where it passes) on a local cluster
+# of 1 and of 2 single-threaded workers, and with --no-screen (the decoder
+# on every document) on 2, beside the baselines of one `unspin screen
+# --jsonl` and one `unspin detect --jsonl` process on the same records.
 # Times are whole runs, cluster start-up (worker processes, imports, model
 # load) included; the last line, a run with nothing to do, starts no cluster.
 # Usage: bench/run_dask.sh [build-dir]   (after ./build.sh)
@@ -31,7 +33,11 @@ run() {  # label command...
     "$label" "$OUT/t" "$RECORDS"
 }
 cat "$OUT"/in/*.jsonl >"$OUT/all.jsonl"
+run "baseline: unspin screen --jsonl, one process" "$BUILD/unspin" screen --jsonl "$OUT/all.jsonl"
 run "baseline: unspin detect --jsonl, one process" "$BUILD/unspin" detect --jsonl "$OUT/all.jsonl"
+rm -rf "$OUT/out"
+PYTHONPATH="$BUILD/python" run "python3 -m unspin.dask screen --no-screen, 2 workers" \
+  /usr/bin/python3 -m unspin.dask screen "$OUT/in" "$OUT/out" --workers 2 --no-screen
 for workers in 1 2; do
   rm -rf "$OUT/out"
   PYTHONPATH="$BUILD/python" run "python3 -m unspin.dask screen, $workers worker(s)" \
