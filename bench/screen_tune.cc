@@ -10,7 +10,12 @@
 // --spun of each (profile, rate); the calibration half, not the test half,
 // so that eval's figures stay on documents the dials were not set on.
 //
+// --join W joins consecutive documents to about W words each first (long
+// documents), and --sample-every N screens one sentence in N of every
+// document (ScreenOptions::sample_every) to measure sampling.
+//
 //   build/bench/screen_tune [--clean 600] [--spun 40] [--recall 0.995]
+//                           [--join 0] [--sample-every 1] [--defaults]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -37,7 +42,7 @@ struct Doc {
   bool decoder_spun = false;  // P(spun) >= the threshold, by the full decoder
 };
 
-int Run(size_t clean_count, size_t spun_per_cell, double recall) {
+int Run(size_t clean_count, size_t spun_per_cell, double recall, size_t join_words, int sample_every, bool grid) {
   auto model = Model::Open(UNSPIN_DEFAULT_MODEL);
   if (!model.ok()) {
     std::fprintf(stderr, "%s (run ./build.sh first)\n", model.status().message().c_str());
@@ -49,7 +54,25 @@ int Run(size_t clean_count, size_t spun_per_cell, double recall) {
     return 1;
   }
   std::vector<std::string> pool;
-  for (std::string line; std::getline(in, line);) pool.push_back(nlohmann::json::parse(line)["text"]);
+  std::string joined;
+  size_t joined_words = 0;
+  for (std::string line; std::getline(in, line);) {
+    const std::string text = nlohmann::json::parse(line)["text"];
+    if (join_words == 0) {
+      pool.push_back(text);
+      continue;
+    }
+    joined += (joined.empty() ? "" : "\n\n") + text;
+    joined_words += static_cast<size_t>(std::count(text.begin(), text.end(), ' ')) + 1;
+    if (joined_words < join_words) continue;
+    pool.push_back(std::move(joined));
+    joined.clear();
+    joined_words = 0;
+  }
+  if (pool.size() <= clean_count) {
+    std::fprintf(stderr, "only %zu documents: fewer than --clean\n", pool.size());
+    return 1;
+  }
   std::vector<Doc> docs;
   size_t next = 0;
   for (; next < clean_count && next < pool.size(); ++next) docs.push_back({pool[next], true, false});
@@ -85,11 +108,15 @@ int Run(size_t clean_count, size_t spun_per_cell, double recall) {
   std::printf("| static cut | candidates | runs tested per word | us per clean word | margin | clean cleared |\n");
   std::printf("|---:|---:|---:|---:|---:|---:|\n");
   const double threshold = std::log((*model)->channel().spun_threshold / (1 - (*model)->channel().spun_threshold));
-  for (double cut : {2.0, 3.0, 4.0, 5.0, 6.0}) {
-    for (int candidates : {2, 4, 6, 8}) {
+  const std::vector<double> cuts = grid ? std::vector<double>{2.0, 3.0, 4.0, 5.0, 6.0} : std::vector<double>{4.0};
+  const std::vector<int> candidate_counts = grid ? std::vector<int>{2, 4, 6, 8} : std::vector<int>{6};
+  for (double cut : cuts) {
+    for (int candidates : candidate_counts) {
       ScreenOptions options;
       options.static_cut = cut;
       options.candidates = candidates;
+      options.sample_above_bytes = sample_every > 1 ? 1 : 0;
+      options.sample_every = sample_every;
       Decoder decoder(**model);
       decoder.set_screen_options(options);
       std::vector<double> scores(docs.size());
@@ -151,19 +178,34 @@ int Run(size_t clean_count, size_t spun_per_cell, double recall) {
 }  // namespace unspin
 
 int main(int argc, char** argv) {
-  size_t clean = 600, spun = 40;
+  size_t clean = 600, spun = 40, join = 0;
+  int sample_every = 1;
+  bool grid = true;
   double recall = 0.995;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  for (int i = 1; i < argc; i += 2) {
+    if (std::strcmp(argv[i], "--defaults") == 0) {  // only the shipped dials
+      grid = false;
+      --i;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "%s needs a value\n", argv[i]);
+      return 2;
+    }
     if (std::strcmp(argv[i], "--clean") == 0) {
       clean = std::strtoul(argv[i + 1], nullptr, 10);
     } else if (std::strcmp(argv[i], "--spun") == 0) {
       spun = std::strtoul(argv[i + 1], nullptr, 10);
     } else if (std::strcmp(argv[i], "--recall") == 0) {
       recall = std::strtod(argv[i + 1], nullptr);
+    } else if (std::strcmp(argv[i], "--join") == 0) {
+      join = std::strtoul(argv[i + 1], nullptr, 10);
+    } else if (std::strcmp(argv[i], "--sample-every") == 0) {
+      sample_every = std::atoi(argv[i + 1]);
     } else {
-      std::fprintf(stderr, "usage: screen_tune [--clean N] [--spun N] [--recall R]\n");
+      std::fprintf(stderr, "usage: screen_tune [--clean N] [--spun N] [--recall R] [--join W] [--sample-every N]\n");
       return 2;
     }
   }
-  return unspin::Run(clean, spun, recall);
+  return unspin::Run(clean, spun, recall, join, sample_every, grid);
 }

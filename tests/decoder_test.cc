@@ -224,6 +224,37 @@ TEST(Screen, PassesSpunTextAndClearsTheOriginal) {
   }
 }
 
+// A long document is read one sentence in two, and its gain per word from
+// those: spun, it still passes; clean, it is still cleared.
+TEST(Screen, SamplesLongDocuments) {
+  auto text = ReadFileToString(std::string(UNSPIN_DATA_DIR) + "/../examples/news.txt");
+  ASSERT_TRUE(text.ok());
+  std::string clean;
+  while (clean.size() <= ScreenOptions().sample_above_bytes) clean += *text + "\n\n";
+  SpinOptions so;
+  so.profile = *FindProfile("phrase");
+  so.rate = 0.2;
+  Spinner spinner(DefaultModel().lexicon(), so);
+  Rng rng(3);
+  SpinResult spun;
+  spinner.Spin(clean, &rng, &spun);
+  Decoder decoder(DefaultModel());
+  ScreenResult c, s;
+  decoder.Screen(clean, &c);
+  decoder.Screen(spun.text, &s);
+  EXPECT_FALSE(c.pass) << c.score;
+  EXPECT_TRUE(s.pass) << s.score;
+  EXPECT_GT(s.screened_words, s.words / 3);
+  EXPECT_LT(s.screened_words, 2 * s.words / 3);
+  // Unsampled, every word is read.
+  ScreenOptions all;
+  all.sample_above_bytes = 0;
+  decoder.set_screen_options(all);
+  decoder.Screen(spun.text, &s);
+  EXPECT_EQ(s.screened_words, s.words);
+  EXPECT_TRUE(s.pass);
+}
+
 TEST(Decoder, AdaptationLearnsRateAndPairs) {
   auto text = ReadFileToString(std::string(UNSPIN_DATA_DIR) + "/../examples/news.txt");
   ASSERT_TRUE(text.ok());

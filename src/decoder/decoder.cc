@@ -712,6 +712,9 @@ struct Decoder::Impl {
   // testing (decoder/screen.h), added to *out with its words and listed
   // phrases. Quoted words are left out, as Decode leaves them out of the
   // document's evidence.
+  // One sentence in sample_every is screened (ScreenOptions); set per
+  // document by Decoder::Screen.
+  int sample_every = 1;
   void ScreenWindow(std::string_view text, ScreenResult* out) {
     TrimCaches();
     ReadWords(text);
@@ -729,7 +732,10 @@ struct Decoder::Impl {
     for (size_t first = 0; first < words.size();) {
       size_t last = first + 1;
       while (last < words.size() && !words[last].sentence_start && last - first < kMaxSentenceWords) ++last;
-      ScreenSentence(first, last, &tested, out);
+      if (out->sentences++ % static_cast<uint64_t>(sample_every) == 0) {
+        out->screened_words += last - first;
+        ScreenSentence(first, last, &tested, out);
+      }
       first = last;
     }
     std::vector<ListedHit> listed;
@@ -1287,6 +1293,11 @@ void Decoder::set_channel(const ChannelParams& channel) {
   if (plain_ != nullptr) plain_->SetChannel(plain_channel_);
 }
 
+int Decoder::SampleEvery(size_t bytes) const {
+  const ScreenOptions& o = screen_options_;
+  return o.sample_above_bytes > 0 && bytes > o.sample_above_bytes ? std::max(o.sample_every, 1) : 1;
+}
+
 void Decoder::set_screen_options(const ScreenOptions& options) {
   screen_options_ = options;
   screen_options_.candidates = std::clamp(options.candidates, 1, kMaxScreenCandidates);
@@ -1324,6 +1335,7 @@ void Decoder::Screen(std::string_view text, ScreenResult* out) {
   *out = ScreenResult();
   ProfileGuess guess;
   Impl& d = Route(text, &guess);
+  d.sample_every = SampleEvery(text.size());
   d.ScreenWindow(text, out);
   out->profile = guess.profile;
   out->profile_probability = guess.probability;
@@ -1336,6 +1348,7 @@ void Decoder::ScreenDocument(std::string_view text, ScreenResult* out, size_t wi
   *out = ScreenResult();
   ProfileGuess guess;
   Impl& d = Route(text, &guess);
+  d.sample_every = SampleEvery(text.size());
   ScreenResult part;
   for (size_t offset = 0; offset < text.size();) {
     const std::string_view rest = text.substr(offset);

@@ -279,6 +279,8 @@ class Decoder {
   // plain one), and the router's guess in *guess.
   Impl& Route(std::string_view text, ProfileGuess* guess);
   static void SetProfile(const ProfileGuess& guess, bool routed, DecodeResult* out);
+  // One sentence in how many the screen reads in a document of `bytes`.
+  int SampleEvery(size_t bytes) const;
 
   const Model& model_;
   std::unique_ptr<Impl> impl_;   // the channel set (the model's, unless replaced)

@@ -18,6 +18,7 @@
 //   - only its ScreenOptions::candidates best candidates by that measure
 //     are tested in context, a handful of language-model queries each, and
 //     the words as written are scored only around the runs tested;
+//   - in a long document, one sentence in two (ScreenOptions::sample_every);
 //   - no lattice, no forward-backward, no restoration.
 // The sum, read by the decoder's own calibration of gain and length, plus
 // the listed tortured phrases the document holds, is a score on the
@@ -50,12 +51,19 @@ struct ScreenOptions {
   // A document is passed on when its score is at least the log-odds of
   // the channel's spun threshold less this.
   double margin = 0.6;
+  // Documents longer than this many bytes are sampled: one sentence in
+  // sample_every is screened, and the gain per word is read from those.
+  // 0: never.
+  size_t sample_above_bytes = 32768;  // about 5,000 words
+  int sample_every = 2;
 };
 constexpr int kMaxScreenCandidates = 8;
 
 struct ScreenResult {
   uint64_t words = 0;
-  uint64_t runs_seen = 0;    // runs of words with candidates
+  uint64_t screened_words = 0;  // of those, in the sentences screened (all unless sampled)
+  uint64_t sentences = 0;       // sentences read, screened or not
+  uint64_t runs_seen = 0;       // runs of words with candidates
   uint64_t runs_tested = 0;  // of those, tested in context
   double gain = 0;           // ln: the positive local gains, summed
   // Distinct unquoted runs of words a phrase list showed whole (see
