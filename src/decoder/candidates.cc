@@ -6,6 +6,7 @@
 #include <limits>
 #include <unordered_set>
 
+#include "lm/ngram_hash.h"
 #include "text/case.h"
 #include "util/file_io.h"
 #include "util/parallel.h"
@@ -243,15 +244,9 @@ Status CandidateTable::Init(const Lexicon& lexicon, const LanguageModel& lm) {
 }
 
 uint64_t CandidateTable::WordPairHash(uint64_t first, uint64_t second) {
-  // Mixed (the finaliser of MurmurHash3) so that the filter's word and bit
-  // positions, low and high bits, depend on both words.
-  uint64_t h = first * 0x9E3779B97F4A7C15ull ^ second;
-  h ^= h >> 33;
-  h *= 0xFF51AFD7ED558CCDull;
-  h ^= h >> 33;
-  h *= 0xC4CEB9FE1A85EC53ull;
-  h ^= h >> 33;
-  return h;
+  // Mixed so that the filter's word and bit positions, low and high bits,
+  // depend on both words (and on their order).
+  return ngram_hash::Mix(first * 0x9E3779B97F4A7C15ull ^ second);
 }
 
 void CandidateTable::AppendList(uint32_t k, std::vector<Candidate>* out) const {

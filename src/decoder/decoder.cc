@@ -368,6 +368,21 @@ struct Decoder::Impl {
     return *word_facts.Insert(lower, hash, facts);
   }
 
+  // Extends the run of words starting at sentence word i (of n, the
+  // sentence's first at words[first]) to `len` words, in `key` and
+  // `phrase` (cleared before len 1): false, and nothing added, where a run
+  // cannot be that long (past max_span_tokens or the sentence, a word that
+  // cannot be swapped, or one not joined to the previous by one space).
+  bool ExtendRun(size_t first, size_t n, size_t i, size_t len) {
+    if (len > static_cast<size_t>(channel.max_span_tokens) || i + len > n) return false;
+    const Word& next = words[first + i + len - 1];
+    if (!next.swappable || (len > 1 && !next.joins_previous)) return false;
+    if (len > 1) key.push_back(' ');
+    key += next.lower;
+    phrase.push_back(next.lower);
+    return true;
+  }
+
   // The compiled table's key of the run of words in `key`, cached: the
   // same word pairs recur through a text.
   uint32_t RunKey() {
@@ -753,12 +768,8 @@ struct Decoder::Impl {
       key.clear();
       double keep = 0;
       double best_gain = 0;
-      for (size_t len = 1; len <= static_cast<size_t>(channel.max_span_tokens) && i + len <= n; ++len) {
+      for (size_t len = 1; ExtendRun(first, n, i, len); ++len) {
         const Word& next = words[first + i + len - 1];
-        if (!next.swappable || (len > 1 && !next.joins_previous)) break;
-        if (len > 1) key.push_back(' ');
-        key += next.lower;
-        phrase.push_back(next.lower);
         keep += next.KeepWeight();
         // The list's summary, and the list itself only if it is tested.
         StaticSummary summary;
@@ -817,12 +828,8 @@ struct Decoder::Impl {
       if (!w.swappable) continue;
       phrase.clear();
       key.clear();
-      for (size_t len = 1; len <= static_cast<size_t>(channel.max_span_tokens) && i + len <= n; ++len) {
+      for (size_t len = 1; ExtendRun(first, n, i, len); ++len) {
         const Word& next = words[first + i + len - 1];
-        if (!next.swappable || (len > 1 && !next.joins_previous)) break;
-        if (len > 1) key.push_back(' ');
-        key += next.lower;
-        phrase.push_back(next.lower);
         std::span<const Candidate> list;
         bool extends = false;
         if (table != nullptr && len == 2 && !table->MayStartWith(w.hash, next.hash)) break;
