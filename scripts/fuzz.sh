@@ -9,13 +9,13 @@
 # The api and index targets need the default model (./build.sh makes
 # build/model; UNSPIN_MODEL overrides).
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
-#   targets: text jsonl api lexicon lm arpa sphinx index report (default: all)
+#   targets: text jsonl api screen lexicon lm arpa sphinx index report (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(text jsonl api lexicon lm arpa sphinx index report)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(text jsonl api screen lexicon lm arpa sphinx index report)
 # UNSPIN_FUZZ_BUILD names a build already configured with UNSPIN_FUZZ=ON
 # (./test.sh uses its clang sanitizer build); otherwise build-fuzz/ is made.
 BUILD=${UNSPIN_FUZZ_BUILD:-build-fuzz}

@@ -200,6 +200,7 @@ assert d["screened"] == "passed" and d["spun"] and d["spans"], d
 ' "$WORK/out"
 expect "screen: empty input" 3 "input is empty" -- $SC "$WORK/empty.txt"
 expect "screen: invalid UTF-8" 3 "invalid UTF-8 at byte offset 4" -- $SC "$WORK/bad.txt"
+expect "screen: binary input" 3 "NUL byte at byte offset 4" -- $SC "$WORK/bin.dat"
 expect "screen: input over --max-record-bytes" 3 "screen holds a document whole" -- $SC --max-record-bytes 10 "$WORK/spun.txt"
 expect "detect: invalid UTF-8" 3 "invalid UTF-8 at byte offset 4" -- $D "$WORK/bad.txt"
 expect "detect: binary input" 3 "NUL byte at byte offset 4" -- $D "$WORK/bin.dat"
