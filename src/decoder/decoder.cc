@@ -1339,19 +1339,10 @@ void Decoder::SetProfile(const ProfileGuess& guess, bool routed, DecodeResult* o
 }
 
 void Decoder::Screen(std::string_view text, ScreenResult* out) {
-  *out = ScreenResult();
-  ProfileGuess guess;
-  Impl& d = Route(text, &guess);
-  d.sample_every = SampleEvery(text.size());
-  d.ScreenWindow(text, out);
-  out->profile = guess.profile;
-  out->profile_probability = guess.probability;
-  out->routed = &d == impl_.get() && routing_;
-  ScoreScreen(d.channel, screen_options_, out);
+  ScreenDocument(text, out, std::numeric_limits<size_t>::max());
 }
 
 void Decoder::ScreenDocument(std::string_view text, ScreenResult* out, size_t window_bytes) {
-  if (text.size() <= window_bytes) return Screen(text, out);
   *out = ScreenResult();
   ProfileGuess guess;
   Impl& d = Route(text, &guess);

@@ -237,8 +237,9 @@ class Decoder {
   // The first pass of two-stage screening (decoder/screen.h), routed as
   // Decode routes. Same preconditions as Decode.
   void Screen(std::string_view text, ScreenResult* out);
-  // Screen for text of any size: windows as DecodeDocument cuts them, the
-  // document routed once, its figures summed and scored whole.
+  // Screen for text of any size: windows as DecodeDocument cuts them (one
+  // window for text of at most window_bytes), the document routed once,
+  // its figures summed and scored whole.
   void ScreenDocument(std::string_view text, ScreenResult* out, size_t window_bytes = size_t{1} << 20);
 
   // For evaluation: what restoration could reach if detection were perfect.

@@ -154,44 +154,6 @@ class Engine {
     return out;
   }
 
- private:
-  static py::dict DetectDict(const std::string& text, const DecodeResult& r) {
-    py::list spans;
-    CodePoints index(text);
-    for (const RestoredSpan& s : r.spans) {
-      py::dict span;
-      span["start"] = index.At(s.begin);
-      span["end"] = index.At(s.end);
-      span["byte_start"] = s.begin;
-      span["byte_end"] = s.end;
-      span["text"] = s.text;
-      span["original"] = s.original;
-      span["confidence"] = s.confidence;
-      span["original_confidence"] = s.original_confidence;
-      if (s.quoted) span["quoted"] = true;
-      spans.append(span);
-    }
-    py::dict out;
-    out["score"] = r.probability;
-    out["spun"] = r.spun;
-    out["words"] = r.words;
-    out["spans"] = spans;
-    out["restored"] = r.restored;
-    py::dict listed;
-    listed["count"] = r.listed_phrases;
-    listed["by_term"] = r.listed_by_term;
-    listed["per_1000_words"] = r.ListedPhrasesPer1000Words();
-    out["listed_phrases"] = listed;
-    if (r.routed) {
-      py::dict profile;
-      profile["name"] = r.profile;
-      profile["probability"] = r.profile_probability;
-      out["profile"] = profile;
-    }
-    return out;
-  }
-
- public:
   std::string Restore(const py::str& text_str, double threshold) {
     const std::string text = Utf8(text_str);
     DecodeResult r;
@@ -367,6 +329,43 @@ class Engine {
     }
     if (std::fclose(out) != 0 && status.ok()) status = IoError("closing " + output + ": " + std::strerror(errno));
     return status;
+  }
+
+  // detect's dict of `r`, a result for `text`: span offsets as str indexes.
+  static py::dict DetectDict(const std::string& text, const DecodeResult& r) {
+    py::list spans;
+    CodePoints index(text);
+    for (const RestoredSpan& s : r.spans) {
+      py::dict span;
+      span["start"] = index.At(s.begin);
+      span["end"] = index.At(s.end);
+      span["byte_start"] = s.begin;
+      span["byte_end"] = s.end;
+      span["text"] = s.text;
+      span["original"] = s.original;
+      span["confidence"] = s.confidence;
+      span["original_confidence"] = s.original_confidence;
+      if (s.quoted) span["quoted"] = true;
+      spans.append(span);
+    }
+    py::dict out;
+    out["score"] = r.probability;
+    out["spun"] = r.spun;
+    out["words"] = r.words;
+    out["spans"] = spans;
+    out["restored"] = r.restored;
+    py::dict listed;
+    listed["count"] = r.listed_phrases;
+    listed["by_term"] = r.listed_by_term;
+    listed["per_1000_words"] = r.ListedPhrasesPer1000Words();
+    out["listed_phrases"] = listed;
+    if (r.routed) {
+      py::dict profile;
+      profile["name"] = r.profile;
+      profile["probability"] = r.profile_probability;
+      out["profile"] = profile;
+    }
+    return out;
   }
 
   // A decoder per call: it is not thread-safe, and a fresh one decodes at
