@@ -127,7 +127,9 @@ def test_a_retried_shard_task_counts_what_the_dead_attempt_finished(tmp_path, en
     first = unspin_dask.screen_shard(*args)
     written = (out_dir / "part-000.jsonl").read_bytes()
     again = unspin_dask.screen_shard(*args)
-    assert first == again == {"shard": "part-000.jsonl", "records": 4, "errors": 1, "skipped": False}
+    counts = {"shard": "part-000.jsonl", "records": 4, "errors": 1, "skipped": False}
+    assert {k: v for k, v in first.items() if k != "model_loaded"} == counts
+    assert again == dict(counts, model_loaded=False)
     assert (out_dir / "part-000.jsonl").read_bytes() == written
 
 
@@ -163,13 +165,17 @@ def test_killed_worker_loses_and_repeats_nothing(tmp_path, engine, client):
 
 def test_command_line(tmp_path, engine):
     in_dir, out_dir = tmp_path / "in", tmp_path / "out"
-    write_shards(in_dir, 2, 2, engine)
+    write_shards(in_dir, 3, 2, engine)
     env = dict(os.environ)
     run = lambda *args: subprocess.run([sys.executable, "-m", "unspin.dask", *args], capture_output=True,
                                        text=True, env=env, timeout=300, stdin=subprocess.DEVNULL)
     r = run("screen", str(in_dir), str(out_dir), "--workers", "1")
     assert r.returncode == 0, r.stderr
-    assert json.loads(r.stdout)["records"] == 4
+    summary = json.loads(r.stdout)
+    assert summary["records"] == 6
+    # Run as __main__, the module must still send its task by reference:
+    # one worker opens the model once, not once per shard.
+    assert summary["model_loads"] == 1, summary
     assert r.stderr.count("\r") == 0  # no progress line when not on a terminal
     assert all("screened" in json.loads(line) for line in (out_dir / "part-000.jsonl").open())
     r = run("screen", str(in_dir), str(tmp_path / "decoded"), "--workers", "1", "--no-screen")

@@ -40,11 +40,13 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_MODEL, EXIT_PARTIAL = 0, 1, 2, 4, 5
 
 
 def _engine(model):
-    """The worker process's Engine for `model`, loaded on first use."""
-    if model not in _ENGINES:
-        from . import Engine
-        _ENGINES[model] = Engine(model)
-    return _ENGINES[model]
+    """The worker process's Engine for `model`, loaded on first use, and
+    whether this call loaded it."""
+    if model in _ENGINES:
+        return _ENGINES[model], False
+    from . import Engine
+    _ENGINES[model] = Engine(model)
+    return _ENGINES[model], True
 
 
 def _fsync_dir(path):
@@ -58,23 +60,36 @@ def _fsync_dir(path):
 def screen_shard(in_path, out_path, model="", threshold=-1.0, use_screen=True):
     """Screens one shard into `out_path`, atomically; a task on a worker
     (use_screen: the two-stage pipeline, else the decoder on every record).
-    Returns {"shard", "records", "errors", "skipped"}."""
+    Returns {"shard", "records", "errors", "skipped", "model_loaded"}."""
     name = os.path.basename(in_path)
     if os.path.exists(out_path):
         # An earlier attempt finished the shard but its worker died before
         # reporting: count what it wrote.
         records, errors = _count_output(out_path)
-        return {"shard": name, "records": records, "errors": errors, "skipped": False}
+        return {"shard": name, "records": records, "errors": errors, "skipped": False, "model_loaded": False}
     tmp = f"{out_path}.tmp-{uuid.uuid4().hex}"
     try:
-        counts = _engine(model).detect_jsonl(in_path, tmp, threshold, screen=use_screen)
+        engine, loaded = _engine(model)
+        counts = engine.detect_jsonl(in_path, tmp, threshold, screen=use_screen)
         os.replace(tmp, out_path)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
     _fsync_dir(os.path.dirname(out_path) or ".")
-    return {"shard": name, "records": counts["records"], "errors": counts["errors"], "skipped": False}
+    return {"shard": name, "records": counts["records"], "errors": counts["errors"], "skipped": False,
+            "model_loaded": loaded}
+
+
+def _shard_task():
+    """screen_shard as the workers import it. Run as `python3 -m
+    unspin.dask`, this module is __main__, whose functions Dask sends by
+    value with a fresh copy of their globals, so every task would open the
+    model again (0.3-0.4 s a shard); the same function from the module
+    imported by name is sent by reference, and each worker keeps its
+    Engine across tasks."""
+    from importlib import import_module
+    return import_module("unspin.dask").screen_shard
 
 
 def _remove_dead_attempts(out_dir):
@@ -134,7 +149,8 @@ def screen(in_dir, out_dir, scheduler=None, workers=None, model="", threshold=-1
     """Screens every IN_DIR/*.jsonl into OUT_DIR (use_screen: the two-stage
     pipeline; False decodes every record). Uses `client` if given, else
     connects to `scheduler`, else starts a local cluster. Returns a summary
-    dict: shards, skipped, records, errors, seconds."""
+    dict: shards, skipped, records, errors, model_loads (times a worker
+    opened the model: once per worker when all is well), seconds."""
     start = time.monotonic()
     shards = sorted(glob.glob(os.path.join(in_dir, "*.jsonl")))
     if not shards:
@@ -144,7 +160,8 @@ def screen(in_dir, out_dir, scheduler=None, workers=None, model="", threshold=-1
     model = os.path.abspath(model) if model else ""
     outputs = [os.path.join(out_dir, os.path.basename(s)) for s in shards]
     todo = [(s, o) for s, o in zip(shards, outputs) if not os.path.exists(o)]
-    summary = {"shards": len(shards), "skipped": len(shards) - len(todo), "records": 0, "errors": 0}
+    summary = {"shards": len(shards), "skipped": len(shards) - len(todo), "records": 0, "errors": 0,
+               "model_loads": 0}
     if todo:
         from distributed import Client, LocalCluster, as_completed
         own_cluster = own_client = None
@@ -157,12 +174,13 @@ def screen(in_dir, out_dir, scheduler=None, workers=None, model="", threshold=-1
                 client = own_client = Client(own_cluster)
         try:
             progress = _Progress(len(todo), sum(_count_lines(s) for s, _ in todo))
-            futures = client.map(screen_shard, [s for s, _ in todo], [o for _, o in todo],
+            futures = client.map(_shard_task(), [s for s, _ in todo], [o for _, o in todo],
                                  model=model, threshold=threshold, use_screen=use_screen, pure=False)
             for future in as_completed(futures):
                 result = future.result()
                 summary["records"] += result["records"]
                 summary["errors"] += result["errors"]
+                summary["model_loads"] += result["model_loaded"]
                 progress.update(result)
             progress.finish()
         finally:
