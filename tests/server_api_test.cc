@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <thread>
 
+#include "io/result_json.h"
 #include "test_util.h"
+#include "util/file_io.h"
 #include "trace/index.h"
 
 namespace unspin {
@@ -54,6 +56,36 @@ TEST(ServerApi, DetectAnswersAsTheDecoderDoes) {
   // Media types are case-insensitive.
   EXPECT_EQ(api.Detect(kSpun, "Text/Plain").body, r.body);
   EXPECT_EQ(api.Detect(Body(kSpun), "Application/JSON; charset=UTF-8").body, r.body);
+}
+
+// /v1/screen answers as `unspin screen`: the decoder's own answer, marked
+// passed, for spun text; a cleared record for clean text; and bad requests
+// as /v1/detect gets them.
+TEST(ServerApi, ScreenPassesSpunTextOnAndClearsCleanText) {
+  Api api(DefaultModel(), {}, {});
+  const ApiResponse spun = api.Screen(Body(kSpun), "application/json");
+  ASSERT_EQ(spun.status, 200) << spun.body;
+  nlohmann::json j = Json(spun);
+  EXPECT_EQ(j["screened"], "passed");
+  EXPECT_TRUE(j["screen_score"].is_number());
+  j.erase("screened");
+  j.erase("screen_score");
+  EXPECT_EQ(j, Json(api.Detect(Body(kSpun), "application/json")));
+  EXPECT_EQ(api.Screen(kSpun, "text/plain").body, spun.body);
+
+  auto clean = ReadFileToString(std::string(UNSPIN_DATA_DIR) + "/../examples/news.txt");
+  ASSERT_TRUE(clean.ok());
+  const ApiResponse cleared = api.Screen(Body(*clean), "");
+  ASSERT_EQ(cleared.status, 200) << cleared.body;
+  Decoder decoder(DefaultModel());
+  EXPECT_EQ(Json(cleared), ScreenAndDetectJson(decoder, *clean));
+  EXPECT_EQ(Json(cleared)["screened"], "clear");
+  EXPECT_FALSE(Json(cleared)["spun"].get<bool>());
+
+  ExpectError(api.Screen("{}", "application/json"), 400, "missing_text");
+  ExpectError(api.Screen("", "text/plain"), 400, "empty_text");
+  ExpectError(api.Screen("caf\xc3 au lait", "text/plain"), 400, "invalid_utf8");
+  ExpectError(api.Screen("{\"text\": \"a b\", \"top\": 3}", ""), 400, "unknown_field");
 }
 
 TEST(ServerApi, RestoreAndThreshold) {

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "decoder/screen.h"
 #include "io/result_json.h"
 #include "text/case.h"
 #include "text/utf8.h"
@@ -170,6 +171,9 @@ ApiResponse Api::Detect(std::string_view body, std::string_view content_type) {
 ApiResponse Api::Restore(std::string_view body, std::string_view content_type) {
   return Handle(Kind::kRestore, body, content_type);
 }
+ApiResponse Api::Screen(std::string_view body, std::string_view content_type) {
+  return Handle(Kind::kScreen, body, content_type);
+}
 ApiResponse Api::Trace(std::string_view body, std::string_view content_type) {
   return Handle(Kind::kTrace, body, content_type);
 }
@@ -232,8 +236,16 @@ ApiResponse Api::Handle(Kind kind, std::string_view body, std::string_view conte
     channel.flag_threshold = request.threshold;
     w.decoder->set_channel(channel);
   }
+  ScreenResult screen;
+  bool screened_clear = false;
+  if (kind == Kind::kScreen) {
+    w.decoder->ScreenDocument(request.text, &screen);
+    screened_clear = !screen.pass;
+  }
   DecodeResult result;
-  const bool finished = w.decoder->DecodeDocumentUntil(request.text, deadline, &result, limits_.window_bytes);
+  const bool finished = screened_clear ? std::chrono::steady_clock::now() < deadline
+                                       : w.decoder->DecodeDocumentUntil(request.text, deadline, &result,
+                                                                        limits_.window_bytes);
   if (own_threshold) w.decoder->set_channel(model_.channel());
   if (!finished) {
     return ErrorResponse(503, "timeout",
@@ -241,6 +253,7 @@ ApiResponse Api::Handle(Kind kind, std::string_view body, std::string_view conte
                              " ms limit (serve --request-timeout); send a shorter text");
   }
   if (kind == Kind::kRestore) return Ok({{"text", result.restored}, {"spans", result.span_count}});
+  if (kind == Kind::kScreen) return Ok(ScreenedJson(screen, screened_clear ? nullptr : &result));
   return Ok(DetectJson(result));
 }
 

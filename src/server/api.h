@@ -61,6 +61,13 @@ class Api {
   ApiResponse Detect(std::string_view body, std::string_view content_type);
   ApiResponse Restore(std::string_view body, std::string_view content_type);
   ApiResponse Trace(std::string_view body, std::string_view content_type);
+  // Detect behind the screen (decoder/screen.h), as `unspin screen`: a
+  // document the screen clears is {"screened": "clear", "screen_score",
+  // "spun": false, "words"}; one it passes on is Detect's answer with
+  // "screened": "passed" and "screen_score". The screen itself is not
+  // interrupted (it reads a body of the 1 MiB default in well under the
+  // limit); the decoding after it is, as Detect's.
+  ApiResponse Screen(std::string_view body, std::string_view content_type);
   // {"text": PHRASE, "context"?: TEXT, "top"?: K} -> {"suggestions": [{"original", "score", "source",
   // "sources", "evidence"?}]}, as `unspin suggest --json`.
   ApiResponse Suggest(std::string_view body, std::string_view content_type);
@@ -77,7 +84,7 @@ class Api {
     std::unique_ptr<TraceIndex> index;  // null without an index
   };
   class Lease;
-  enum class Kind { kDetect, kRestore, kTrace, kSuggest };
+  enum class Kind { kDetect, kRestore, kScreen, kTrace, kSuggest };
   ApiResponse Handle(Kind kind, std::string_view body, std::string_view content_type);
 
   const Model& model_;

@@ -111,7 +111,7 @@ ApiResponse StatusError(const httplib::Request& req, int status, size_t max_body
     case 404:
       return ErrorResponse(404, "not_found",
                            "no endpoint " + req.method + " " + req.path +
-                               "; there are GET /, GET /healthz, POST /v1/detect, POST /v1/restore, POST /v1/trace, POST /v1/suggest");
+                               "; there are GET /, GET /healthz, POST /v1/detect, POST /v1/screen, POST /v1/restore, POST /v1/trace, POST /v1/suggest");
     case 413:
       return ErrorResponse(413, "body_too_large",
                            "request body is over the " + std::to_string(max_body_bytes) +
@@ -302,7 +302,8 @@ HttpServer::HttpServer(Api* api, const ServerOptions& options) : impl_(std::make
   };
   // Not a structured binding: lambdas cannot capture those before C++20
   // compilers catch up (clang 14).
-  for (const Endpoint& endpoint : {Endpoint{"/v1/detect", &Api::Detect}, Endpoint{"/v1/restore", &Api::Restore},
+  for (const Endpoint& endpoint : {Endpoint{"/v1/detect", &Api::Detect}, Endpoint{"/v1/screen", &Api::Screen},
+                                   Endpoint{"/v1/restore", &Api::Restore},
                                    Endpoint{"/v1/trace", &Api::Trace},
                                    Endpoint{"/v1/suggest", &Api::Suggest}}) {
     const char* path = endpoint.path;

@@ -3,6 +3,7 @@ path, limits, overload and shutdown. The API's own error answers are
 unit-tested in tests/server_api_test.cc."""
 import http.client
 import json
+import os
 import socket
 import subprocess
 import threading
@@ -35,6 +36,19 @@ def test_detect_matches_the_cli(server):
     # The bare text works the same.
     status, _, plain = server.json("POST", "/v1/detect", SPUN.encode(), {"Content-Type": "text/plain"})
     assert status == 200 and plain == answer
+
+
+def test_screen_matches_the_cli(server):
+    # Spun text is passed on to the decoder; clean text is cleared. Each
+    # answer is what `unspin screen` prints for the same text.
+    with open(os.path.join(os.path.dirname(__file__), "..", "..", "examples", "news.txt"), encoding="utf-8") as f:
+        clean = f.read()
+    for text, verdict in ((SPUN, "passed"), (clean, "clear")):
+        status, _, answer = server.json("POST", "/v1/screen", {"text": text})
+        assert status == 200
+        cli = json.loads(subprocess.run([UNSPIN, "screen", "-"], input=text.encode(),
+                                        capture_output=True, check=True).stdout)
+        assert answer == cli and answer["screened"] == verdict
 
 
 def test_restore(server):
@@ -81,6 +95,7 @@ def test_concurrent_requests_agree(server):
 def test_unknown_paths_and_methods(server):
     status, _, body = server.json("GET", "/v2/detect")
     assert status == 404 and body["code"] == "not_found" and "/v1/detect" in body["error"]
+    assert "/v1/screen" in body["error"]
     status, headers, body = server.json("GET", "/v1/detect")
     assert status == 405 and headers["Allow"] == "POST" and body["code"] == "method_not_allowed"
     status, headers, body = server.json("POST", "/healthz", {"text": "x"})
