@@ -11,8 +11,11 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fcntl.h>
@@ -84,6 +87,78 @@ std::string DefaultModelDir() {
   return UNSPIN_DEFAULT_MODEL;
 }
 
+// Decoders kept between calls. A decoder is not thread-safe, and making
+// one copies the channel's tables and starts its caches cold: about 10 ms,
+// far more than screening a page. A call borrows an idle decoder made for
+// the same threshold (or makes one) and gives it back when done; at most
+// kMaxIdle wait, so memory stays bounded whatever the thresholds asked for.
+class DecoderPool {
+ public:
+  explicit DecoderPool(const Model& model)
+      : model_(model), max_idle_(std::max<size_t>(2, std::thread::hardware_concurrency())) {}
+
+  class Lease {
+   public:
+    Lease(DecoderPool* pool, double threshold, std::unique_ptr<Decoder> decoder)
+        : pool_(pool), threshold_(threshold), decoder_(std::move(decoder)) {}
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ~Lease() { pool_->GiveBack(threshold_, std::move(decoder_)); }
+    Decoder& operator*() const { return *decoder_; }
+    Decoder* operator->() const { return decoder_.get(); }
+
+   private:
+    DecoderPool* pool_;
+    double threshold_;
+    std::unique_ptr<Decoder> decoder_;
+  };
+
+  // A decoder flagging spans at `threshold` (below 0: the channel's).
+  Lease Take(double threshold) {
+    {
+      std::lock_guard lock(mutex_);
+      for (auto it = idle_.rbegin(); it != idle_.rend(); ++it) {
+        if (it->threshold != threshold) continue;
+        std::unique_ptr<Decoder> decoder = std::move(it->decoder);
+        idle_.erase(std::next(it).base());
+        return Lease(this, threshold, std::move(decoder));
+      }
+    }
+    auto decoder = std::make_unique<Decoder>(model_);
+    if (threshold >= 0) {
+      ChannelParams channel = decoder->channel();
+      channel.flag_threshold = threshold;
+      decoder->set_channel(channel);
+    }
+    return Lease(this, threshold, std::move(decoder));
+  }
+
+  size_t idle() {
+    std::lock_guard lock(mutex_);
+    return idle_.size();
+  }
+
+ private:
+  void GiveBack(double threshold, std::unique_ptr<Decoder> decoder) {
+    std::unique_ptr<Decoder> dropped;  // destroyed outside the lock
+    std::lock_guard lock(mutex_);
+    idle_.push_back({threshold, std::move(decoder)});
+    if (idle_.size() > max_idle_) {
+      dropped = std::move(idle_.front().decoder);
+      idle_.erase(idle_.begin());
+    }
+  }
+
+  struct Idle {
+    double threshold;
+    std::unique_ptr<Decoder> decoder;
+  };
+  const Model& model_;
+  const size_t max_idle_;
+  std::mutex mutex_;
+  std::vector<Idle> idle_;  // most recently given back last
+};
+
 class Engine {
  public:
   explicit Engine(const std::string& model_dir) {
@@ -91,6 +166,7 @@ class Engine {
     auto model = Model::Open(dir);
     if (!model.ok()) Raise(model.status().WithContext("loading model " + dir));
     model_ = std::move(*model);
+    decoders_ = std::make_unique<DecoderPool>(*model_);
   }
 
   py::list Suggest(const py::str& phrase_str, const py::str& context_str, int top) {
@@ -119,6 +195,8 @@ class Engine {
     return out;
   }
 
+  size_t IdleDecoders() const { return decoders_->idle(); }
+
   py::dict Detect(const py::str& text_str, double threshold) {
     const std::string text = Utf8(text_str);
     DecodeResult r;
@@ -139,7 +217,7 @@ class Engine {
     bool decoded = false;
     {
       py::gil_scoped_release release;
-      decoded = ScreenThenDecode(*MakeDecoder(threshold), text, &screen, &r);
+      decoded = ScreenThenDecode(*decoders_->Take(threshold), text, &screen, &r);
     }
     py::dict out;
     if (decoded) {
@@ -236,8 +314,12 @@ class Engine {
         TraceQueryOptions options;
         options.max_results = top;
         options.threshold = threshold;
-        std::unique_ptr<Decoder> decoder = restore ? std::make_unique<Decoder>(*model_) : nullptr;
-        matches = QueryWithRestoration(**index, decoder.get(), text, options);
+        if (restore) {
+          const DecoderPool::Lease decoder = decoders_->Take(-1.0);
+          matches = QueryWithRestoration(**index, &*decoder, text, options);
+        } else {
+          matches = QueryWithRestoration(**index, nullptr, text, options);
+        }
       }
     }
     if (!open_status.ok()) Raise(open_status);
@@ -305,7 +387,7 @@ class Engine {
       ::close(in);
       return IoError("cannot create " + output + ": " + std::strerror(errno));
     }
-    const std::unique_ptr<Decoder> decoder = MakeDecoder(threshold);
+    const DecoderPool::Lease decoder = decoders_->Take(threshold);
     JsonlReader reader(in, max_record_bytes, /*replace_invalid=*/false);
     DecodeResult r;
     Status status = ForEachJsonlResult(
@@ -368,24 +450,12 @@ class Engine {
     return out;
   }
 
-  // A decoder per call: it is not thread-safe, and a fresh one decodes at
-  // full speed (the model's compiled candidate table). A threshold below 0
-  // keeps the channel's.
-  std::unique_ptr<Decoder> MakeDecoder(double threshold) const {
-    auto decoder = std::make_unique<Decoder>(*model_);
-    if (threshold >= 0) {
-      ChannelParams channel = decoder->channel();
-      channel.flag_threshold = threshold;
-      decoder->set_channel(channel);
-    }
-    return decoder;
-  }
-
   void Decode(const std::string& text, double threshold, DecodeResult* r) const {
-    MakeDecoder(threshold)->DecodeDocument(text, r);
+    decoders_->Take(threshold)->DecodeDocument(text, r);
   }
 
   std::unique_ptr<Model> model_;
+  std::unique_ptr<DecoderPool> decoders_;  // after model_: destroyed first
 };
 
 }  // namespace
@@ -414,6 +484,7 @@ PYBIND11_MODULE(_unspin, m) {
            py::arg("threshold") = 0.3, py::arg("restore") = true,
            "The indexed documents the text was copied from, best first. restore=True also traces the text's "
            "restoration, which finds copies whose spinner swapped names and stock phrases.")
+      .def("_idle_decoders", &Engine::IdleDecoders, "Decoders kept for later calls (for tests).")
       .def("screen", &Engine::Screen, py::arg("text"), py::arg("threshold") = -1.0,
            "detect behind the fast first pass: a text the screen clears is {screened: 'clear', screen_score, spun: "
            "False, words}; one it passes on is detect's result with screened: 'passed' and screen_score.")

@@ -58,6 +58,24 @@ def test_threshold_is_the_reporting_dial(engine):
     assert len(engine.detect(SPUN, threshold=0.0)["spans"]) >= len(engine.detect(SPUN)["spans"])
 
 
+def test_decoders_are_kept_between_calls_per_threshold():
+    # Each call borrows an idle decoder made for its threshold (making one
+    # costs about 10 ms) and gives it back: the pool holds one per
+    # threshold used, and a decoder made for one threshold never answers
+    # a call with another.
+    engine = unspin.Engine()
+    assert engine._idle_decoders() == 0
+    default, strict = engine.detect(SPUN), engine.detect(SPUN, threshold=1.0)
+    assert engine._idle_decoders() == 2
+    for _ in range(5):
+        assert engine.detect(SPUN) == default
+        assert engine.detect(SPUN, threshold=1.0) == strict
+        assert engine.screen(SPUN)["spans"] == default["spans"]
+        assert engine.restore(SPUN) == default["restored"]
+    assert engine._idle_decoders() == 2
+    assert strict["spans"] == [] and default["spans"]
+
+
 def test_spin_is_deterministic_and_labelled(engine):
     a = engine.spin(NEWS, profile="phrase", rate=0.3, seed=7)
     b = engine.spin(NEWS, profile="phrase", rate=0.3, seed=7)
