@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <algorithm>
 #include <memory>
 #include <mutex>
@@ -87,50 +88,46 @@ std::string DefaultModelDir() {
   return UNSPIN_DEFAULT_MODEL;
 }
 
-// Decoders kept between calls. A decoder is not thread-safe, and making
-// one copies the channel's tables and starts its caches cold: about 10 ms,
-// far more than screening a page. A call borrows an idle decoder made for
-// the same threshold (or makes one) and gives it back when done; at most
-// kMaxIdle wait, so memory stays bounded whatever the thresholds asked for.
-class DecoderPool {
+// Decoders and suggesters kept between calls. Neither is thread-safe, and
+// making one copies the channel's tables and starts its caches cold (a
+// decoder about 10 ms, far more than screening a page; a suggester 15 ms).
+// A call borrows an idle one made with the same key (a decoder's flagging
+// threshold) or makes one, and gives it back when done. At most one idle
+// per core (or 2) is kept, so memory stays bounded whatever keys are asked.
+template <typename T>
+class KeptPool {
  public:
-  explicit DecoderPool(const Model& model)
-      : model_(model), max_idle_(std::max<size_t>(2, std::thread::hardware_concurrency())) {}
+  using Make = std::function<std::unique_ptr<T>(double key)>;
+  explicit KeptPool(Make make)
+      : make_(std::move(make)), max_idle_(std::max<size_t>(2, std::thread::hardware_concurrency())) {}
 
   class Lease {
    public:
-    Lease(DecoderPool* pool, double threshold, std::unique_ptr<Decoder> decoder)
-        : pool_(pool), threshold_(threshold), decoder_(std::move(decoder)) {}
+    Lease(KeptPool* pool, double key, std::unique_ptr<T> object)
+        : pool_(pool), key_(key), object_(std::move(object)) {}
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
-    ~Lease() { pool_->GiveBack(threshold_, std::move(decoder_)); }
-    Decoder& operator*() const { return *decoder_; }
-    Decoder* operator->() const { return decoder_.get(); }
+    ~Lease() { pool_->GiveBack(key_, std::move(object_)); }
+    T& operator*() const { return *object_; }
+    T* operator->() const { return object_.get(); }
 
    private:
-    DecoderPool* pool_;
-    double threshold_;
-    std::unique_ptr<Decoder> decoder_;
+    KeptPool* pool_;
+    double key_;
+    std::unique_ptr<T> object_;
   };
 
-  // A decoder flagging spans at `threshold` (below 0: the channel's).
-  Lease Take(double threshold) {
+  Lease Take(double key) {
     {
       std::lock_guard lock(mutex_);
       for (auto it = idle_.rbegin(); it != idle_.rend(); ++it) {
-        if (it->threshold != threshold) continue;
-        std::unique_ptr<Decoder> decoder = std::move(it->decoder);
+        if (it->key != key) continue;
+        std::unique_ptr<T> object = std::move(it->object);
         idle_.erase(std::next(it).base());
-        return Lease(this, threshold, std::move(decoder));
+        return Lease(this, key, std::move(object));
       }
     }
-    auto decoder = std::make_unique<Decoder>(model_);
-    if (threshold >= 0) {
-      ChannelParams channel = decoder->channel();
-      channel.flag_threshold = threshold;
-      decoder->set_channel(channel);
-    }
-    return Lease(this, threshold, std::move(decoder));
+    return Lease(this, key, make_(key));
   }
 
   size_t idle() {
@@ -139,21 +136,21 @@ class DecoderPool {
   }
 
  private:
-  void GiveBack(double threshold, std::unique_ptr<Decoder> decoder) {
-    std::unique_ptr<Decoder> dropped;  // destroyed outside the lock
+  void GiveBack(double key, std::unique_ptr<T> object) {
+    std::unique_ptr<T> dropped;  // destroyed after the lock is released
     std::lock_guard lock(mutex_);
-    idle_.push_back({threshold, std::move(decoder)});
+    idle_.push_back({key, std::move(object)});
     if (idle_.size() > max_idle_) {
-      dropped = std::move(idle_.front().decoder);
+      dropped = std::move(idle_.front().object);
       idle_.erase(idle_.begin());
     }
   }
 
   struct Idle {
-    double threshold;
-    std::unique_ptr<Decoder> decoder;
+    double key;
+    std::unique_ptr<T> object;
   };
-  const Model& model_;
+  const Make make_;
   const size_t max_idle_;
   std::mutex mutex_;
   std::vector<Idle> idle_;  // most recently given back last
@@ -166,7 +163,18 @@ class Engine {
     auto model = Model::Open(dir);
     if (!model.ok()) Raise(model.status().WithContext("loading model " + dir));
     model_ = std::move(*model);
-    decoders_ = std::make_unique<DecoderPool>(*model_);
+    const Model& m = *model_;
+    // A decoder flagging spans at `threshold` (below 0: the channel's).
+    decoders_ = std::make_unique<KeptPool<Decoder>>([&m](double threshold) {
+      auto decoder = std::make_unique<Decoder>(m);
+      if (threshold >= 0) {
+        ChannelParams channel = decoder->channel();
+        channel.flag_threshold = threshold;
+        decoder->set_channel(channel);
+      }
+      return decoder;
+    });
+    suggesters_ = std::make_unique<KeptPool<Suggester>>([&m](double) { return std::make_unique<Suggester>(m); });
   }
 
   py::list Suggest(const py::str& phrase_str, const py::str& context_str, int top) {
@@ -176,8 +184,7 @@ class Engine {
     Status status;
     {
       py::gil_scoped_release release;
-      Suggester suggester(*model_);
-      status = suggester.Suggest(phrase, context, top, &suggestions);
+      status = suggesters_->Take(0)->Suggest(phrase, context, top, &suggestions);
     }
     if (!status.ok()) Raise(status);
     py::list out;
@@ -195,7 +202,12 @@ class Engine {
     return out;
   }
 
-  size_t IdleDecoders() const { return decoders_->idle(); }
+  py::dict Kept() const {
+    py::dict out;
+    out["decoders"] = decoders_->idle();
+    out["suggesters"] = suggesters_->idle();
+    return out;
+  }
 
   py::dict Detect(const py::str& text_str, double threshold) {
     const std::string text = Utf8(text_str);
@@ -315,7 +327,7 @@ class Engine {
         options.max_results = top;
         options.threshold = threshold;
         if (restore) {
-          const DecoderPool::Lease decoder = decoders_->Take(-1.0);
+          const KeptPool<Decoder>::Lease decoder = decoders_->Take(-1.0);
           matches = QueryWithRestoration(**index, &*decoder, text, options);
         } else {
           matches = QueryWithRestoration(**index, nullptr, text, options);
@@ -387,7 +399,7 @@ class Engine {
       ::close(in);
       return IoError("cannot create " + output + ": " + std::strerror(errno));
     }
-    const DecoderPool::Lease decoder = decoders_->Take(threshold);
+    const KeptPool<Decoder>::Lease decoder = decoders_->Take(threshold);
     JsonlReader reader(in, max_record_bytes, /*replace_invalid=*/false);
     DecodeResult r;
     Status status = ForEachJsonlResult(
@@ -455,7 +467,9 @@ class Engine {
   }
 
   std::unique_ptr<Model> model_;
-  std::unique_ptr<DecoderPool> decoders_;  // after model_: destroyed first
+  // After model_, so destroyed before it.
+  std::unique_ptr<KeptPool<Decoder>> decoders_;
+  std::unique_ptr<KeptPool<Suggester>> suggesters_;
 };
 
 }  // namespace
@@ -484,7 +498,7 @@ PYBIND11_MODULE(_unspin, m) {
            py::arg("threshold") = 0.3, py::arg("restore") = true,
            "The indexed documents the text was copied from, best first. restore=True also traces the text's "
            "restoration, which finds copies whose spinner swapped names and stock phrases.")
-      .def("_idle_decoders", &Engine::IdleDecoders, "Decoders kept for later calls (for tests).")
+      .def("_kept", &Engine::Kept, "Decoders and suggesters kept for later calls (for tests).")
       .def("screen", &Engine::Screen, py::arg("text"), py::arg("threshold") = -1.0,
            "detect behind the fast first pass: a text the screen clears is {screened: 'clear', screen_score, spun: "
            "False, words}; one it passes on is detect's result with screened: 'passed' and screen_score.")

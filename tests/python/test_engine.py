@@ -62,17 +62,19 @@ def test_decoders_are_kept_between_calls_per_threshold():
     # Each call borrows an idle decoder made for its threshold (making one
     # costs about 10 ms) and gives it back: the pool holds one per
     # threshold used, and a decoder made for one threshold never answers
-    # a call with another.
+    # a call with another. Suggesters are kept the same way.
     engine = unspin.Engine()
-    assert engine._idle_decoders() == 0
+    assert engine._kept() == {"decoders": 0, "suggesters": 0}
     default, strict = engine.detect(SPUN), engine.detect(SPUN, threshold=1.0)
-    assert engine._idle_decoders() == 2
+    suggestions = engine.suggest("counterfeit consciousness")
+    assert engine._kept() == {"decoders": 2, "suggesters": 1}
     for _ in range(5):
         assert engine.detect(SPUN) == default
         assert engine.detect(SPUN, threshold=1.0) == strict
         assert engine.screen(SPUN)["spans"] == default["spans"]
         assert engine.restore(SPUN) == default["restored"]
-    assert engine._idle_decoders() == 2
+        assert engine.suggest("counterfeit consciousness") == suggestions
+    assert engine._kept() == {"decoders": 2, "suggesters": 1}
     assert strict["spans"] == [] and default["spans"]
 
 
