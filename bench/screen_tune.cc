@@ -12,10 +12,12 @@
 //
 // --join W joins consecutive documents to about W words each first (long
 // documents), and --sample-every N screens one sentence in N of every
-// document (ScreenOptions::sample_every) to measure sampling.
+// document (ScreenOptions::sample_every) to measure sampling. --cut T
+// measures one static cut only (with the shipped 6 candidates); a cut of
+// -1000 tests no run in context, which times the screen's reading alone.
 //
 //   build/bench/screen_tune [--clean 600] [--spun 40] [--recall 0.995]
-//                           [--join 0] [--sample-every 1] [--defaults]
+//                           [--join 0] [--sample-every 1] [--defaults] [--cut T]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -42,7 +44,8 @@ struct Doc {
   bool decoder_spun = false;  // P(spun) >= the threshold, by the full decoder
 };
 
-int Run(size_t clean_count, size_t spun_per_cell, double recall, size_t join_words, int sample_every, bool grid) {
+int Run(size_t clean_count, size_t spun_per_cell, double recall, size_t join_words, int sample_every, bool grid,
+        const double* only_cut) {
   auto model = Model::Open(UNSPIN_DEFAULT_MODEL);
   if (!model.ok()) {
     std::fprintf(stderr, "%s (run ./build.sh first)\n", model.status().message().c_str());
@@ -108,8 +111,12 @@ int Run(size_t clean_count, size_t spun_per_cell, double recall, size_t join_wor
   std::printf("| static cut | candidates | runs tested per word | us per clean word | margin | clean cleared |\n");
   std::printf("|---:|---:|---:|---:|---:|---:|\n");
   const double threshold = std::log((*model)->channel().spun_threshold / (1 - (*model)->channel().spun_threshold));
-  const std::vector<double> cuts = grid ? std::vector<double>{2.0, 3.0, 4.0, 5.0, 6.0} : std::vector<double>{4.0};
-  const std::vector<int> candidate_counts = grid ? std::vector<int>{2, 4, 6, 8} : std::vector<int>{6};
+  if (only_cut != nullptr) grid = false;
+  const std::vector<double> cuts = only_cut != nullptr ? std::vector<double>{*only_cut}
+                                   : grid              ? std::vector<double>{2.0, 3.0, 4.0, 5.0, 6.0}
+                                                       : std::vector<double>{ScreenOptions().static_cut};
+  const std::vector<int> candidate_counts = grid ? std::vector<int>{2, 4, 6, 8}
+                                                 : std::vector<int>{ScreenOptions().candidates};
   for (double cut : cuts) {
     for (int candidates : candidate_counts) {
       ScreenOptions options;
@@ -182,6 +189,8 @@ int main(int argc, char** argv) {
   int sample_every = 1;
   bool grid = true;
   double recall = 0.995;
+  double cut = 0;
+  bool has_cut = false;
   for (int i = 1; i < argc; i += 2) {
     if (std::strcmp(argv[i], "--defaults") == 0) {  // only the shipped dials
       grid = false;
@@ -202,10 +211,15 @@ int main(int argc, char** argv) {
       join = std::strtoul(argv[i + 1], nullptr, 10);
     } else if (std::strcmp(argv[i], "--sample-every") == 0) {
       sample_every = std::atoi(argv[i + 1]);
+    } else if (std::strcmp(argv[i], "--cut") == 0) {
+      cut = std::strtod(argv[i + 1], nullptr);
+      has_cut = true;
     } else {
-      std::fprintf(stderr, "usage: screen_tune [--clean N] [--spun N] [--recall R] [--join W] [--sample-every N]\n");
+      std::fprintf(stderr,
+                   "usage: screen_tune [--clean N] [--spun N] [--recall R] [--join W] [--sample-every N] "
+                   "[--defaults] [--cut T]\n");
       return 2;
     }
   }
-  return unspin::Run(clean, spun, recall, join, sample_every, grid);
+  return unspin::Run(clean, spun, recall, join, sample_every, grid, has_cut ? &cut : nullptr);
 }
