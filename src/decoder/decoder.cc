@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -16,6 +17,7 @@
 #include "text/tokenizer.h"
 #include "util/file_io.h"
 #include "util/flat_string_map.h"
+#include "util/parallel.h"
 #include "util/strings.h"
 
 namespace unspin {
@@ -25,28 +27,50 @@ Model::Model(Lexicon lexicon, LanguageModel lm, ChannelParams channel)
 Model::~Model() = default;
 
 Result<std::unique_ptr<Model>> Model::Open(const std::string& dir) {
-  auto lexicon = Lexicon::Open(dir + "/lexicon.bin");
-  if (!lexicon.ok()) return lexicon.status();
-  auto lm = LanguageModel::Open(dir + "/lm.bin");
-  if (!lm.ok()) return lm.status();
-  auto channel = ChannelParams::Load(dir + "/channel.json");
-  if (!channel.ok()) return channel.status();
-  auto model = std::make_unique<Model>(std::move(*lexicon), std::move(*lm), std::move(*channel));
+  // Start-up is most of a short run's time, and the parts are independent
+  // until routing, so they are read side by side: the lexicon and the LM,
+  // then (checked against both) the candidate tables beside the channel
+  // file and the learned pairs. Errors are reported in the order of the
+  // parts, whichever thread met them first.
+  const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::optional<Result<Lexicon>> lexicon;
+  std::optional<Result<LanguageModel>> lm;
+  ParallelFor(2, std::min(threads, 2), nullptr, [&](int, size_t part) {
+    if (part == 0) lexicon.emplace(Lexicon::Open(dir + "/lexicon.bin"));
+    if (part == 1) lm.emplace(LanguageModel::Open(dir + "/lm.bin"));
+  });
+  if (!lexicon->ok()) return lexicon->status();
+  if (!lm->ok()) return lm->status();
+  auto model = std::make_unique<Model>(std::move(**lexicon), std::move(**lm), ChannelParams());
   // The compiled candidate lists are optional: without them (or for
   // another channel) the decoder works them out as it goes, more slowly.
+  std::vector<std::string> table_paths;
   for (const char* name : {"/candidates.bin", "/candidates-plain.bin"}) {
-    const std::string table_path = dir + name;
-    if (!FileExists(table_path)) continue;
-    auto table = CandidateTable::Open(table_path, model->lexicon(), model->lm());
-    if (!table.ok()) return table.status();
-    model->add_candidate_table(std::make_unique<CandidateTable>(std::move(*table)));
+    if (FileExists(dir + name)) table_paths.push_back(dir + name);
   }
   const std::string learned_path = dir + "/learned_pairs.tsv";
-  if (FileExists(learned_path)) {
-    auto learned = LearnedPairs::Load(learned_path);
-    if (!learned.ok()) return learned.status();
-    model->set_learned(std::make_unique<LearnedPairs>(std::move(*learned)));
+  const bool has_learned = FileExists(learned_path);
+  std::optional<Result<ChannelParams>> channel;
+  std::optional<Result<LearnedPairs>> learned;
+  std::vector<std::optional<Result<CandidateTable>>> tables(table_paths.size());
+  const size_t parts = 2 + table_paths.size();
+  ParallelFor(parts, std::min<int>(threads, static_cast<int>(parts)), nullptr, [&](int, size_t part) {
+    if (part == 0) {
+      channel.emplace(ChannelParams::Load(dir + "/channel.json"));
+    } else if (part == 1) {
+      if (has_learned) learned.emplace(LearnedPairs::Load(learned_path));
+    } else {
+      tables[part - 2].emplace(CandidateTable::Open(table_paths[part - 2], model->lexicon(), model->lm()));
+    }
+  });
+  if (!channel->ok()) return channel->status();
+  for (auto& table : tables) {
+    if (!table->ok()) return table->status();
   }
+  if (learned.has_value() && !learned->ok()) return learned->status();
+  model->channel_ = std::move(**channel);
+  for (auto& table : tables) model->add_candidate_table(std::make_unique<CandidateTable>(std::move(**table)));
+  if (learned.has_value()) model->set_learned(std::make_unique<LearnedPairs>(std::move(**learned)));
   return model;
 }
 
@@ -68,8 +92,13 @@ void Model::SetUpRouting() {
     router_.reset();
     return;
   }
-  if (router_ == nullptr) router_ = std::make_unique<ProfileRouter>(*learned_, lexicon_, lm_, channel_.swap_rate);
-  plain_channel_ = std::make_unique<ChannelParams>(PlainChannel(channel_, *learned_, lexicon_, lm_));
+  // The router and the plain channel are made side by side (start-up).
+  const bool make_router = router_ == nullptr;
+  const int threads = make_router ? static_cast<int>(std::min(2u, std::max(1u, std::thread::hardware_concurrency()))) : 1;
+  ParallelFor(make_router ? 2 : 1, threads, nullptr, [&](int, size_t part) {
+    if (part == 0) plain_channel_ = std::make_unique<ChannelParams>(PlainChannel(channel_, *learned_, lexicon_, lm_));
+    if (part == 1) router_ = std::make_unique<ProfileRouter>(*learned_, lexicon_, lm_, channel_.swap_rate);
+  });
 }
 
 ChannelParams Model::PlainChannelFor(const ChannelParams& channel) const {
