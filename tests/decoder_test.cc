@@ -188,6 +188,38 @@ TEST(Decoder, DecodingIsDeterministic) {
   EXPECT_DOUBLE_EQ(ra.probability, rb.probability);
 }
 
+// set_flag_threshold reports as a decoder made with that threshold does,
+// and only changes what is reported.
+TEST(Decoder, FlagThresholdChangesOnlyTheReport) {
+  const std::string spun = "The most recent spherical of talks left principally ladies and youngsters.";
+  for (double threshold : {0.0, 0.9, 1.0}) {
+    Decoder cheap(DefaultModel()), remade(DefaultModel());
+    DecodeResult before, flagged, expected, after;
+    cheap.Decode(spun, &before);
+    cheap.set_flag_threshold(threshold);
+    cheap.Decode(spun, &flagged);
+    ChannelParams channel = DefaultModel().channel();
+    channel.flag_threshold = threshold;
+    remade.set_channel(channel);
+    remade.Decode(spun, &expected);
+    EXPECT_EQ(flagged.restored, expected.restored) << threshold;
+    ASSERT_EQ(flagged.spans.size(), expected.spans.size()) << threshold;
+    EXPECT_DOUBLE_EQ(flagged.probability, before.probability);
+    EXPECT_EQ(cheap.channel().flag_threshold, threshold);
+    if (threshold == 0.0) {
+      EXPECT_GE(flagged.spans.size(), before.spans.size());
+      EXPECT_FALSE(flagged.spans.empty());
+    }
+    if (threshold == 1.0) {
+      EXPECT_TRUE(flagged.spans.empty());
+    }
+    cheap.set_flag_threshold(DefaultModel().channel().flag_threshold);
+    cheap.Decode(spun, &after);
+    EXPECT_EQ(after.restored, before.restored);
+    EXPECT_EQ(after.spans.size(), before.spans.size());
+  }
+}
+
 // EM on a bag of one spinner's output moves the swap rate towards the
 // spinner's and learns its pairs; the adapted channel still decodes.
 // The screen passes on what the decoder calls spun, at every rate the

@@ -1329,6 +1329,13 @@ void Decoder::set_channel(const ChannelParams& channel) {
   if (plain_ != nullptr) plain_->SetChannel(plain_channel_);
 }
 
+void Decoder::set_flag_threshold(double threshold) {
+  channel_.flag_threshold = threshold;
+  plain_channel_.flag_threshold = threshold;
+  impl_->channel.flag_threshold = threshold;
+  if (plain_ != nullptr) plain_->channel.flag_threshold = threshold;
+}
+
 int Decoder::SampleEvery(size_t bytes) const {
   const ScreenOptions& o = screen_options_;
   return o.sample_above_bytes > 0 && bytes > o.sample_above_bytes ? std::max(o.sample_every, 1) : 1;

@@ -264,6 +264,11 @@ class Decoder {
   // has them): for fitting those scores.
   void set_routing(bool on);
   void set_channel(const ChannelParams& channel);
+  // The channel's flag_threshold (the posterior at which a span is
+  // reported), changed without remaking anything: it only filters what is
+  // reported, so a per-request threshold costs nothing, where set_channel
+  // copies the channel's tables and empties the caches.
+  void set_flag_threshold(double threshold);
   // Also report every candidate span (DecodeResult::candidate_spans), as
   // fitting the span model needs.
   void set_keep_candidates(bool keep);

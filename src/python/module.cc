@@ -91,43 +91,43 @@ std::string DefaultModelDir() {
 // Decoders and suggesters kept between calls. Neither is thread-safe, and
 // making one copies the channel's tables and starts its caches cold (a
 // decoder about 10 ms, far more than screening a page; a suggester 15 ms).
-// A call borrows an idle one made with the same key (a decoder's flagging
-// threshold) or makes one, and gives it back when done. At most one idle
-// per core (or 2) is kept, so memory stays bounded whatever keys are asked.
+// A call borrows an idle one (or makes one) and gives it back when done.
+// At most one idle per core (or 2) is kept, so memory stays bounded
+// however many threads once called at the same time.
 template <typename T>
 class KeptPool {
  public:
-  using Make = std::function<std::unique_ptr<T>(double key)>;
-  explicit KeptPool(Make make)
+  explicit KeptPool(std::function<std::unique_ptr<T>()> make)
       : make_(std::move(make)), max_idle_(std::max<size_t>(2, std::thread::hardware_concurrency())) {}
 
   class Lease {
    public:
-    Lease(KeptPool* pool, double key, std::unique_ptr<T> object)
-        : pool_(pool), key_(key), object_(std::move(object)) {}
+    Lease(KeptPool* pool, std::unique_ptr<T> object) : pool_(pool), object_(std::move(object)) {}
+    Lease(Lease&& other) noexcept : pool_(other.pool_), object_(std::move(other.object_)) {}
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
-    ~Lease() { pool_->GiveBack(key_, std::move(object_)); }
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (object_ != nullptr) pool_->GiveBack(std::move(object_));
+    }
     T& operator*() const { return *object_; }
     T* operator->() const { return object_.get(); }
 
    private:
     KeptPool* pool_;
-    double key_;
     std::unique_ptr<T> object_;
   };
 
-  Lease Take(double key) {
+  Lease Take() {
     {
       std::lock_guard lock(mutex_);
-      for (auto it = idle_.rbegin(); it != idle_.rend(); ++it) {
-        if (it->key != key) continue;
-        std::unique_ptr<T> object = std::move(it->object);
-        idle_.erase(std::next(it).base());
-        return Lease(this, key, std::move(object));
+      if (!idle_.empty()) {
+        std::unique_ptr<T> object = std::move(idle_.back());
+        idle_.pop_back();
+        return Lease(this, std::move(object));
       }
     }
-    return Lease(this, key, make_(key));
+    return Lease(this, make_());
   }
 
   size_t idle() {
@@ -136,24 +136,15 @@ class KeptPool {
   }
 
  private:
-  void GiveBack(double key, std::unique_ptr<T> object) {
-    std::unique_ptr<T> dropped;  // destroyed after the lock is released
+  void GiveBack(std::unique_ptr<T> object) {
     std::lock_guard lock(mutex_);
-    idle_.push_back({key, std::move(object)});
-    if (idle_.size() > max_idle_) {
-      dropped = std::move(idle_.front().object);
-      idle_.erase(idle_.begin());
-    }
-  }
+    if (idle_.size() < max_idle_) idle_.push_back(std::move(object));
+  }  // else `object` is destroyed here, after the lock is released
 
-  struct Idle {
-    double key;
-    std::unique_ptr<T> object;
-  };
-  const Make make_;
+  const std::function<std::unique_ptr<T>()> make_;
   const size_t max_idle_;
   std::mutex mutex_;
-  std::vector<Idle> idle_;  // most recently given back last
+  std::vector<std::unique_ptr<T>> idle_;
 };
 
 class Engine {
@@ -164,17 +155,8 @@ class Engine {
     if (!model.ok()) Raise(model.status().WithContext("loading model " + dir));
     model_ = std::move(*model);
     const Model& m = *model_;
-    // A decoder flagging spans at `threshold` (below 0: the channel's).
-    decoders_ = std::make_unique<KeptPool<Decoder>>([&m](double threshold) {
-      auto decoder = std::make_unique<Decoder>(m);
-      if (threshold >= 0) {
-        ChannelParams channel = decoder->channel();
-        channel.flag_threshold = threshold;
-        decoder->set_channel(channel);
-      }
-      return decoder;
-    });
-    suggesters_ = std::make_unique<KeptPool<Suggester>>([&m](double) { return std::make_unique<Suggester>(m); });
+    decoders_ = std::make_unique<KeptPool<Decoder>>([&m] { return std::make_unique<Decoder>(m); });
+    suggesters_ = std::make_unique<KeptPool<Suggester>>([&m] { return std::make_unique<Suggester>(m); });
   }
 
   py::list Suggest(const py::str& phrase_str, const py::str& context_str, int top) {
@@ -184,7 +166,7 @@ class Engine {
     Status status;
     {
       py::gil_scoped_release release;
-      status = suggesters_->Take(0)->Suggest(phrase, context, top, &suggestions);
+      status = suggesters_->Take()->Suggest(phrase, context, top, &suggestions);
     }
     if (!status.ok()) Raise(status);
     py::list out;
@@ -229,7 +211,7 @@ class Engine {
     bool decoded = false;
     {
       py::gil_scoped_release release;
-      decoded = ScreenThenDecode(*decoders_->Take(threshold), text, &screen, &r);
+      decoded = ScreenThenDecode(*DecoderFor(threshold), text, &screen, &r);
     }
     py::dict out;
     if (decoded) {
@@ -327,7 +309,7 @@ class Engine {
         options.max_results = top;
         options.threshold = threshold;
         if (restore) {
-          const KeptPool<Decoder>::Lease decoder = decoders_->Take(-1.0);
+          const KeptPool<Decoder>::Lease decoder = DecoderFor(-1.0);
           matches = QueryWithRestoration(**index, &*decoder, text, options);
         } else {
           matches = QueryWithRestoration(**index, nullptr, text, options);
@@ -399,7 +381,7 @@ class Engine {
       ::close(in);
       return IoError("cannot create " + output + ": " + std::strerror(errno));
     }
-    const KeptPool<Decoder>::Lease decoder = decoders_->Take(threshold);
+    const KeptPool<Decoder>::Lease decoder = DecoderFor(threshold);
     JsonlReader reader(in, max_record_bytes, /*replace_invalid=*/false);
     DecodeResult r;
     Status status = ForEachJsonlResult(
@@ -462,8 +444,15 @@ class Engine {
     return out;
   }
 
+  // A kept decoder flagging spans at `threshold` (below 0: the channel's).
+  KeptPool<Decoder>::Lease DecoderFor(double threshold) const {
+    KeptPool<Decoder>::Lease decoder = decoders_->Take();
+    decoder->set_flag_threshold(threshold >= 0 ? threshold : model_->channel().flag_threshold);
+    return decoder;
+  }
+
   void Decode(const std::string& text, double threshold, DecodeResult* r) const {
-    decoders_->Take(threshold)->DecodeDocument(text, r);
+    DecoderFor(threshold)->DecodeDocument(text, r);
   }
 
   std::unique_ptr<Model> model_;

@@ -228,14 +228,10 @@ ApiResponse Api::Handle(Kind kind, std::string_view body, std::string_view conte
     return Ok({{"suggestions", SuggestionsJson(suggestions)}});
   }
 
-  // A per-request threshold changes this worker's channel for the request
-  // only; the model's is put back before the worker is released.
+  // A per-request threshold holds for the request only; the model's is put
+  // back before the worker is released.
   const bool own_threshold = request.threshold >= 0;
-  if (own_threshold) {
-    ChannelParams channel = model_.channel();
-    channel.flag_threshold = request.threshold;
-    w.decoder->set_channel(channel);
-  }
+  if (own_threshold) w.decoder->set_flag_threshold(request.threshold);
   ScreenResult screen;
   bool screened_clear = false;
   if (kind == Kind::kScreen) {
@@ -246,7 +242,7 @@ ApiResponse Api::Handle(Kind kind, std::string_view body, std::string_view conte
   const bool finished = screened_clear ? std::chrono::steady_clock::now() < deadline
                                        : w.decoder->DecodeDocumentUntil(request.text, deadline, &result,
                                                                         limits_.window_bytes);
-  if (own_threshold) w.decoder->set_channel(model_.channel());
+  if (own_threshold) w.decoder->set_flag_threshold(model_.channel().flag_threshold);
   if (!finished) {
     return ErrorResponse(503, "timeout",
                          "the request took longer than its " + std::to_string(limits_.request_timeout.count()) +

@@ -58,24 +58,24 @@ def test_threshold_is_the_reporting_dial(engine):
     assert len(engine.detect(SPUN, threshold=0.0)["spans"]) >= len(engine.detect(SPUN)["spans"])
 
 
-def test_decoders_are_kept_between_calls_per_threshold():
-    # Each call borrows an idle decoder made for its threshold (making one
-    # costs about 10 ms) and gives it back: the pool holds one per
-    # threshold used, and a decoder made for one threshold never answers
-    # a call with another. Suggesters are kept the same way.
+def test_decoders_and_suggesters_are_kept_between_calls():
+    # Each call borrows an idle decoder (making one costs about 10 ms) and
+    # gives it back; a call's threshold holds for that call only.
     engine = unspin.Engine()
     assert engine._kept() == {"decoders": 0, "suggesters": 0}
     default, strict = engine.detect(SPUN), engine.detect(SPUN, threshold=1.0)
     suggestions = engine.suggest("counterfeit consciousness")
-    assert engine._kept() == {"decoders": 2, "suggesters": 1}
-    for _ in range(5):
-        assert engine.detect(SPUN) == default
+    assert engine._kept() == {"decoders": 1, "suggesters": 1}
+    for _ in range(3):
         assert engine.detect(SPUN, threshold=1.0) == strict
+        assert engine.detect(SPUN) == default
+        assert engine.screen(SPUN, threshold=1.0)["spans"] == []
         assert engine.screen(SPUN)["spans"] == default["spans"]
         assert engine.restore(SPUN) == default["restored"]
         assert engine.suggest("counterfeit consciousness") == suggestions
-    assert engine._kept() == {"decoders": 2, "suggesters": 1}
+    assert engine._kept() == {"decoders": 1, "suggesters": 1}
     assert strict["spans"] == [] and default["spans"]
+    assert (strict["score"], strict["words"]) == (default["score"], default["words"])  # reporting only
 
 
 def test_spin_is_deterministic_and_labelled(engine):
