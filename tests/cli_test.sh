@@ -190,7 +190,19 @@ assert [x.get("id") for x in r] == ["a", "b", None, "d", 5], r
 assert r[0]["screened"] == "passed" and r[0]["spun"] and "round" in r[0]["restored"], r[0]
 assert r[1]["screened"] == "clear" and r[1]["spun"] is False and r[1]["words"] == 4, r[1]
 assert isinstance(r[1]["screen_score"], float) and "restored" not in r[1], r[1]
+assert "screened_words" not in r[1], r[1]  # read whole
 assert "error" in r[2] and r[2]["line"] == 3, r[2]
+' "$WORK/out"
+python3 -c '
+import json, sys
+text = open(sys.argv[1]).read()
+print(json.dumps({"id": "long", "text": "\n\n".join([text] * (40000 // len(text) + 1))}))
+' "$TESTS/../examples/news.txt" >"$WORK/long.jsonl"
+expect "screen --jsonl: a long clean document" 0 "" -- $SC --jsonl "$WORK/long.jsonl"
+check "screen: a long document cleared on a sample says how much it read" python3 -c '
+import json, sys
+r = json.loads(open(sys.argv[1]).read())
+assert r["screened"] == "clear" and 0 < r["screened_words"] < r["words"], r
 ' "$WORK/out"
 expect "screen: plain text in, one record out" 0 "" -- $SC "$WORK/spun.txt"
 check "screen of a spun text passes it to the decoder" python3 -c '

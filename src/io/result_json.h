@@ -29,7 +29,8 @@ nlohmann::json DetectJson(const DecodeResult& result);
 
 // What the two-stage pipeline (decoder/screen.h) reports of a document:
 // {"screened": "clear", "screen_score", "spun": false, "words"} when the
-// screen cleared it, or DetectJson of `decoded` with "screened": "passed"
+// screen cleared it (with "screened_words", the words it read, when it read
+// a sample of a long document's sentences), or DetectJson of `decoded` with "screened": "passed"
 // and "screen_score" when the decoder saw it (decoded not null).
 nlohmann::json ScreenedJson(const ScreenResult& screen, const DecodeResult* decoded);
 // The two-stage pipeline on one document (ScreenThenDecode) as ScreenedJson

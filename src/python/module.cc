@@ -221,6 +221,7 @@ class Engine {
       out["screened"] = "clear";
       out["spun"] = false;
       out["words"] = screen.words;
+      if (screen.screened_words < screen.words) out["screened_words"] = screen.screened_words;
     }
     out["screen_score"] = screen.score;
     return out;

@@ -44,7 +44,10 @@ def test_screen_clears_clean_text_and_passes_spun_text_to_the_decoder(engine):
     clear = engine.screen(NEWS)
     assert clear["screened"] == "clear" and clear["spun"] is False
     assert clear["words"] > 100 and isinstance(clear["screen_score"], float)
-    assert "restored" not in clear and "spans" not in clear
+    assert "restored" not in clear and "spans" not in clear and "screened_words" not in clear
+    # A long document is cleared on a sample of its sentences, and says so.
+    long = engine.screen("\n\n".join([NEWS] * (40000 // len(NEWS) + 1)))
+    assert long["screened"] == "clear" and 0 < long["screened_words"] < long["words"], long
     passed = engine.screen(SPUN)
     assert passed["screened"] == "passed" and passed["spun"] is True
     assert passed["screen_score"] > clear["screen_score"]
