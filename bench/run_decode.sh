@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
+OUT_DIR=$OUT
+. bench/timing.sh
 echo "## Decoder: documents of about 1,000 words (one core)"
 echo '```'
 "$BUILD/bench/decode_bench" 2>/dev/null
@@ -32,18 +34,10 @@ with open(sys.argv[2], "w") as f:
 ' "$OUT/spun.txt" "$OUT/big.txt"
 MB=$(python3 -c "import os; print(f'{os.path.getsize(\"$OUT/spun.txt\")/1e6:.2f}')")
 BIG=$(python3 -c "import os; print(f'{os.path.getsize(\"$OUT/big.txt\")/1e6:.1f}')")
-echo "## Whole process: Brown press text (test half), spun, $MB MB; one core (GNU time)"
+echo "## Whole process: Brown press text (test half), spun, $MB MB; one core (taskset -c 0; GNU time)"
 echo '```'
-run() {  # label megabytes command...
-  local label=$1 mb=$2
-  shift 2
-  /usr/bin/time -f "%e %M" -o "$OUT/t" "$@" >/dev/null 2>&1
-  read -r secs kb <"$OUT/t"
-  printf '%-62s %7.2f s  %6.2f MB/s  %6d MB max RSS\n' "$label" "$secs" \
-    "$(python3 -c "print($mb/$secs)")" $((kb / 1024))
-}
-run "baseline: unspin lm perplexity (the perplexity detector)" "$MB" "$BUILD/unspin" lm perplexity "$OUT/spun.txt"
-run "unspin restore" "$MB" "$BUILD/unspin" restore "$OUT/spun.txt"
-run "unspin detect --json" "$MB" "$BUILD/unspin" detect --json "$OUT/spun.txt"
-run "unspin restore, one $BIG MB document (the same text repeated)" "$BIG" "$BUILD/unspin" restore "$OUT/big.txt"
+timed "baseline: unspin lm perplexity (the perplexity detector)" "$MB" /dev/null "$BUILD/unspin" lm perplexity "$OUT/spun.txt"
+timed "unspin restore" "$MB" /dev/null "$BUILD/unspin" restore "$OUT/spun.txt"
+timed "unspin detect --json" "$MB" /dev/null "$BUILD/unspin" detect --json "$OUT/spun.txt"
+timed "unspin restore, one $BIG MB document (the same text repeated)" "$BIG" /dev/null "$BUILD/unspin" restore "$OUT/big.txt"
 echo '```'

@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
+OUT_DIR=$OUT
+. bench/timing.sh
 echo "## Language model: queries and load (one core)"
 echo '```'
 "$BUILD/bench/lm_bench" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true 2>/dev/null
@@ -21,23 +23,15 @@ echo
 python3 bench/make_lm_corpus.py "$OUT/train.txt" "$OUT/test.txt"
 sed 's/^/<s> /; s/$/ <\/s>/' "$OUT/train.txt" >"$OUT/train.se"
 MB=$(python3 -c "import os; print(f'{os.path.getsize(\"$OUT/train.txt\")/1e6:.1f}')")
-echo "## Training: WordNet glosses, $MB MB, $(wc -l <"$OUT/train.txt") lines, one core (GNU time)"
+echo "## Training: WordNet glosses, $MB MB, $(wc -l <"$OUT/train.txt") lines, one core (taskset -c 0; GNU time)"
 echo '```'
-run() {  # label command...
-  local label=$1
-  shift
-  /usr/bin/time -f "%e %M" -o "$OUT/t" "$@" >/dev/null 2>&1
-  read -r secs kb <"$OUT/t"
-  printf '%-58s %7.2f s  %6.2f MB/s  %6d MB max RSS\n' "$label" "$secs" \
-    "$(python3 -c "print($MB/$secs)")" $((kb / 1024))
-}
 for n in 3 5; do
-  run "baseline: IRSTLM tlm -lm=ikn -ps=no, order $n" \
+  timed "baseline: IRSTLM tlm -lm=ikn -ps=no, order $n" "$MB" /dev/null \
     /usr/lib/irstlm/bin/tlm -tr="$OUT/train.se" -n=$n -lm=ikn -ps=no -o="$OUT/irst$n.arpa"
-  run "unspin lm train --order $n" \
+  timed "unspin lm train --order $n" "$MB" /dev/null \
     "$BUILD/unspin" lm train "$OUT/train.txt" -o "$OUT/ours$n.lm" --order $n --tokens whitespace
 done
-run "unspin lm train --order 5 --memory-mb 16 (counts spill to disk)" \
+timed "unspin lm train --order 5 --memory-mb 16 (counts spill to disk)" "$MB" /dev/null \
   "$BUILD/unspin" lm train "$OUT/train.txt" -o "$OUT/spill.lm" --order 5 --tokens whitespace --memory-mb 16
 echo '```'
 echo

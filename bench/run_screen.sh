@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
+OUT_DIR=$OUT
+. bench/timing.sh
 cat "$BUILD/eval/brown-test.jsonl" "$BUILD/eval/brown-calibration.jsonl" >"$OUT/clean.jsonl"
 # Every 20th record spun, profile and rate in turn; the others as they are.
 python3 - "$OUT/clean.jsonl" "$OUT" <<'PY'
@@ -47,13 +49,6 @@ with open(sys.argv[3], "w") as f:
         f.write(json.dumps({"id": r["id"], "text": text}) + "\n")
 PY
 text_mb() { python3 -c "import json, sys; print(f'{sum(len(json.loads(l)[\"text\"].encode()) for l in open(sys.argv[1])) / 1e6:.2f}')" "$1"; }
-run() {  # label megabytes command...
-  local label=$1 mb=$2
-  shift 2
-  /usr/bin/time -f "%e %M" -o "$OUT/t" taskset -c 0 "$@" >"$OUT/last.jsonl" 2>/dev/null
-  read -r secs kb <"$OUT/t"
-  printf '%-58s %7.2f s  %6.2f MB/s  %5d MB max RSS\n' "$label" "$secs" "$(python3 -c "print($mb/$secs)")" $((kb / 1024))
-}
 cleared() { python3 -c "import json, sys; r = [json.loads(l) for l in open(sys.argv[1])]; print(f'{sum(x.get(\"screened\") == \"clear\" for x in r)} of {len(r)} cleared')" "$OUT/last.jsonl"; }
 MB=$(text_mb "$OUT/clean.jsonl")
 MIXED=$(text_mb "$OUT/mixed.jsonl")
@@ -61,18 +56,18 @@ echo "## Screening: whole process, one core (taskset -c 0; GNU time)"
 echo
 echo "Clean prose: $(wc -l <"$OUT/clean.jsonl") Brown documents, $MB MB of text."
 echo '```'
-run "baseline: unspin lm perplexity (a line per document)" "$MB" "$BUILD/unspin" lm perplexity "$OUT/clean.txt"
-run "unspin detect --jsonl (the decoder on every document)" "$MB" "$BUILD/unspin" detect --jsonl "$OUT/clean.jsonl"
-run "unspin screen --jsonl" "$MB" "$BUILD/unspin" screen --jsonl "$OUT/clean.jsonl"
+timed "baseline: unspin lm perplexity (a line per document)" "$MB" "$OUT/last.jsonl" "$BUILD/unspin" lm perplexity "$OUT/clean.txt"
+timed "unspin detect --jsonl (the decoder on every document)" "$MB" "$OUT/last.jsonl" "$BUILD/unspin" detect --jsonl "$OUT/clean.jsonl"
+timed "unspin screen --jsonl" "$MB" "$OUT/last.jsonl" "$BUILD/unspin" screen --jsonl "$OUT/clean.jsonl"
 echo "  ($(cleared))"
-run "unspin model info (start-up: model load)" "0" "$BUILD/unspin" model info
+timed "unspin model info (start-up: model load)" "0" "$OUT/last.jsonl" "$BUILD/unspin" model info
 echo '```'
 echo
 echo "5 % spun: the same documents, every 20th spun, $MIXED MB of text."
 echo '```'
-run "unspin detect --jsonl (the decoder on every document)" "$MIXED" "$BUILD/unspin" detect --jsonl "$OUT/mixed.jsonl"
+timed "unspin detect --jsonl (the decoder on every document)" "$MIXED" "$OUT/last.jsonl" "$BUILD/unspin" detect --jsonl "$OUT/mixed.jsonl"
 cp "$OUT/last.jsonl" "$OUT/mixed-detect.jsonl"
-run "unspin screen --jsonl (two stages)" "$MIXED" "$BUILD/unspin" screen --jsonl "$OUT/mixed.jsonl"
+timed "unspin screen --jsonl (two stages)" "$MIXED" "$OUT/last.jsonl" "$BUILD/unspin" screen --jsonl "$OUT/mixed.jsonl"
 echo "  ($(cleared))"
 python3 - "$OUT/mixed-detect.jsonl" "$OUT/last.jsonl" <<'PY'
 import json, sys
