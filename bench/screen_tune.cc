@@ -95,7 +95,7 @@ int Run(size_t clean_count, size_t spun_per_cell, double recall, size_t join_wor
     }
   }
   // The decoder's verdicts, once.
-  const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = ThreadCount();
   std::vector<std::unique_ptr<Decoder>> decoders;
   for (int t = 0; t < threads; ++t) decoders.push_back(std::make_unique<Decoder>(**model));
   ParallelFor(docs.size(), threads, nullptr, [&](int t, size_t i) {

@@ -5,7 +5,6 @@
 
 #include <cstdio>
 #include <memory>
-#include <thread>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -13,6 +12,7 @@
 #include "io/jsonl.h"
 #include "text/chunker.h"
 #include "text/utf8.h"
+#include "util/parallel.h"
 
 namespace unspin::cli {
 
@@ -84,7 +84,7 @@ int RunAdapt(const AdaptFlags& f) {
   AdaptOptions options;
   options.iterations = f.iterations;
   options.smoothing = f.smoothing;
-  options.threads = f.threads > 0 ? f.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.threads = ThreadCount(f.threads);
   options.progress = [](int iteration, double rate, size_t pairs) {
     std::fprintf(stderr, "unspin: adapt: iteration %d: swap rate %.3f, %zu learnt pairs\n", iteration, rate, pairs);
   };

@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
-#include <thread>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -19,6 +18,7 @@
 #include "eval/trace_eval.h"
 #include "io/jsonl.h"
 #include "spin/profile.h"
+#include "util/parallel.h"
 #include "util/strings.h"
 
 namespace unspin::cli {
@@ -182,7 +182,7 @@ int RunEval(const EvalFlags& f) {
   }
   auto model = OpenModel(f.model);
   if (!model.ok()) return Fail(model.status().WithContext("loading model"), kExitModel);
-  const int threads = f.threads > 0 ? f.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = ThreadCount(f.threads);
   const std::string eval_dir = ExecutableDir() + "/eval";
   const std::string test_path = f.test.empty() ? eval_dir + "/brown-test.jsonl" : f.test;
   auto test = ReadDocs(test_path);
@@ -286,7 +286,7 @@ int RunEvalReal(const RealEvalFlags& f) {
   }
   RealEvalOptions options;
   options.folds = f.folds;
-  options.threads = f.threads > 0 ? f.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.threads = ThreadCount(f.threads);
   options.paths.data_dir = DefaultDataDir();
   options.default_profile = f.profile;
   options.phrase_profile = f.phrase_profile;
@@ -418,7 +418,7 @@ int RunEvalTrace(const TraceEvalFlags& f) {
   options.queries = f.queries;
   options.threshold = f.threshold;
   options.seed = f.seed;
-  options.threads = f.threads > 0 ? f.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.threads = ThreadCount(f.threads);
   Progress progress("eval trace: queries", 0, Progress::kRecords);
   options.log = [&progress](const std::string& line) {
     progress.Finish();

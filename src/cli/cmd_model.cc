@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
-#include <thread>
 #include <tuple>
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -21,6 +20,7 @@
 #include "decoder/decoder.h"
 #include "decoder/learn.h"
 #include "lexicon/learned_pairs.h"
+#include "util/parallel.h"
 #include "util/file_io.h"
 #include "util/strings.h"
 
@@ -36,10 +36,6 @@ struct BuildOptions {
   std::string learned;  // default: learned_pairs.tsv of the data directory; "none": none
   int threads = 0;      // 0: one per core
 };
-
-int DefaultThreads(int flag) {
-  return flag > 0 ? flag : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
 
 Status MakeDirs(const std::string& dir) {
   std::string partial;
@@ -126,7 +122,7 @@ int RunBuild(const BuildOptions& options) {
                channel->calibration.fitted_on.c_str());
 
   // The decoder's candidate lists, compiled for that channel.
-  if (Status c = CompileModelCandidates(dir, DefaultThreads(opt.threads)); !c.ok()) {
+  if (Status c = CompileModelCandidates(dir, ThreadCount(opt.threads)); !c.ok()) {
     return Fail(c.WithContext("model build"), kExitFailure);
   }
   return kExitOk;
@@ -134,7 +130,7 @@ int RunBuild(const BuildOptions& options) {
 
 int RunCompile(const std::string& model, int threads) {
   const std::string dir = ResolveModelDir(model);
-  if (Status c = CompileModelCandidates(dir, DefaultThreads(threads)); !c.ok()) {
+  if (Status c = CompileModelCandidates(dir, ThreadCount(threads)); !c.ok()) {
     return Fail(c.WithContext("model compile"), kExitModel);
   }
   return kExitOk;

@@ -14,6 +14,7 @@
 #include "server/api.h"
 #include "server/server.h"
 #include "trace/index.h"
+#include "util/parallel.h"
 
 namespace unspin::cli {
 
@@ -40,7 +41,7 @@ int RunServe(const ServeFlags& f) {
   if (f.max_body_bytes == 0) return Fail(InvalidArgumentError("--max-body-bytes must be positive"), kExitUsage);
   if (f.connections == 0) return Fail(InvalidArgumentError("--connections must be at least 1"), kExitUsage);
   ApiLimits limits;
-  limits.workers = f.workers != 0 ? f.workers : std::max(1u, std::thread::hardware_concurrency());
+  limits.workers = f.workers != 0 ? f.workers : static_cast<size_t>(ThreadCount());
   limits.request_timeout = std::chrono::milliseconds(static_cast<int64_t>(f.request_timeout * 1000));
   limits.max_body_bytes = f.max_body_bytes;
 

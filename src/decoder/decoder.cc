@@ -5,7 +5,6 @@
 #include <cmath>
 #include <limits>
 #include <optional>
-#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -32,10 +31,9 @@ Result<std::unique_ptr<Model>> Model::Open(const std::string& dir) {
   // then (checked against both) the candidate tables beside the channel
   // file and the learned pairs. Errors are reported in the order of the
   // parts, whichever thread met them first.
-  const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::optional<Result<Lexicon>> lexicon;
   std::optional<Result<LanguageModel>> lm;
-  ParallelFor(2, std::min(threads, 2), nullptr, [&](int, size_t part) {
+  ParallelFor(2, ThreadCount(), nullptr, [&](int, size_t part) {
     if (part == 0) lexicon.emplace(Lexicon::Open(dir + "/lexicon.bin"));
     if (part == 1) lm.emplace(LanguageModel::Open(dir + "/lm.bin"));
   });
@@ -54,7 +52,7 @@ Result<std::unique_ptr<Model>> Model::Open(const std::string& dir) {
   std::optional<Result<LearnedPairs>> learned;
   std::vector<std::optional<Result<CandidateTable>>> tables(table_paths.size());
   const size_t parts = 2 + table_paths.size();
-  ParallelFor(parts, std::min<int>(threads, static_cast<int>(parts)), nullptr, [&](int, size_t part) {
+  ParallelFor(parts, ThreadCount(), nullptr, [&](int, size_t part) {
     if (part == 0) {
       channel.emplace(ChannelParams::Load(dir + "/channel.json"));
     } else if (part == 1) {
@@ -93,9 +91,7 @@ void Model::SetUpRouting() {
     return;
   }
   // The router and the plain channel are made side by side (start-up).
-  const bool make_router = router_ == nullptr;
-  const int threads = make_router ? static_cast<int>(std::min(2u, std::max(1u, std::thread::hardware_concurrency()))) : 1;
-  ParallelFor(make_router ? 2 : 1, threads, nullptr, [&](int, size_t part) {
+  ParallelFor(router_ == nullptr ? 2 : 1, ThreadCount(), nullptr, [&](int, size_t part) {
     if (part == 0) plain_channel_ = std::make_unique<ChannelParams>(PlainChannel(channel_, *learned_, lexicon_, lm_));
     if (part == 1) router_ = std::make_unique<ProfileRouter>(*learned_, lexicon_, lm_, channel_.swap_rate);
   });

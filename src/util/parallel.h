@@ -3,6 +3,7 @@
 #ifndef UNSPIN_UTIL_PARALLEL_H_
 #define UNSPIN_UTIL_PARALLEL_H_
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -12,9 +13,15 @@
 
 namespace unspin {
 
+// Threads for a batch: `requested` if positive, else one per core (at
+// least one).
+inline int ThreadCount(int requested = 0) {
+  return requested > 0 ? requested : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 // Runs job(thread, index) for every index in [0, count) on `threads`
-// threads (thread 0 is the caller's); indexes are handed out one at a time,
-// so uneven jobs balance. `progress`, if set, is called (serialised) with
+// threads, never more than `count` (thread 0 is the caller's); indexes are
+// handed out one at a time, so uneven jobs balance. `progress`, if set, is called (serialised) with
 // (done, count) every 64 jobs and at the end. Returns when all are done.
 template <typename Job>
 void ParallelFor(size_t count, int threads, const std::function<void(uint64_t, uint64_t)>& progress, Job job) {
@@ -31,7 +38,7 @@ void ParallelFor(size_t count, int threads, const std::function<void(uint64_t, u
     }
   };
   std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  for (int t = 1; t < threads && static_cast<size_t>(t) < count; ++t) pool.emplace_back(work, t);
   work(0);
   for (auto& t : pool) t.join();
 }
