@@ -101,15 +101,14 @@ TEST(Decoder, BestOriginalsGivenTheSpans) {
 }
 
 TEST(Decoder, LeavesCleanTextByteIdentical) {
-  auto text = ReadFileToString(std::string(UNSPIN_DATA_DIR) + "/../examples/news.txt");
-  ASSERT_TRUE(text.ok());
+  const std::string text = testing::NewsText();
   Decoder decoder(DefaultModel());
   DecodeResult r;
-  decoder.Decode(*text, &r);
+  decoder.Decode(text, &r);
   EXPECT_FALSE(r.spun);
   EXPECT_LT(r.probability, 0.5);
   EXPECT_TRUE(r.spans.empty());
-  EXPECT_EQ(r.restored, *text);
+  EXPECT_EQ(r.restored, text);
   EXPECT_GT(r.words, 100u);
 }
 
@@ -226,11 +225,10 @@ TEST(Decoder, FlagThresholdChangesOnlyTheReport) {
 // phrase spinner is run at here, and clears the clean original; read in
 // small windows it sums the same figures as read whole.
 TEST(Screen, PassesSpunTextAndClearsTheOriginal) {
-  auto text = ReadFileToString(std::string(UNSPIN_DATA_DIR) + "/../examples/news.txt");
-  ASSERT_TRUE(text.ok());
+  const std::string text = testing::NewsText();
   Decoder decoder(DefaultModel());
   ScreenResult clean;
-  decoder.Screen(*text, &clean);
+  decoder.Screen(text, &clean);
   EXPECT_FALSE(clean.pass) << clean.score;
   EXPECT_GT(clean.words, 100u);
   EXPECT_GT(clean.runs_seen, clean.runs_tested);
@@ -241,7 +239,7 @@ TEST(Screen, PassesSpunTextAndClearsTheOriginal) {
     Spinner spinner(DefaultModel().lexicon(), so);
     Rng rng(7);
     SpinResult spun;
-    spinner.Spin(*text, &rng, &spun);
+    spinner.Spin(text, &rng, &spun);
     DecodeResult decoded;
     decoder.DecodeDocument(spun.text, &decoded);
     ScreenResult s;
@@ -259,10 +257,9 @@ TEST(Screen, PassesSpunTextAndClearsTheOriginal) {
 // A long document is read one sentence in two, and its gain per word from
 // those: spun, it still passes; clean, it is still cleared.
 TEST(Screen, SamplesLongDocuments) {
-  auto text = ReadFileToString(std::string(UNSPIN_DATA_DIR) + "/../examples/news.txt");
-  ASSERT_TRUE(text.ok());
+  const std::string text = testing::NewsText();
   std::string clean;
-  while (clean.size() <= ScreenOptions().sample_above_bytes) clean += *text + "\n\n";
+  while (clean.size() <= ScreenOptions().sample_above_bytes) clean += text + "\n\n";
   SpinOptions so;
   so.profile = *FindProfile("phrase");
   so.rate = 0.2;
@@ -288,8 +285,7 @@ TEST(Screen, SamplesLongDocuments) {
 }
 
 TEST(Decoder, AdaptationLearnsRateAndPairs) {
-  auto text = ReadFileToString(std::string(UNSPIN_DATA_DIR) + "/../examples/news.txt");
-  ASSERT_TRUE(text.ok());
+  const std::string text = testing::NewsText();
   SpinOptions so;
   so.rate = 0.5;
   so.profile = *FindProfile("phrase");
@@ -298,7 +294,7 @@ TEST(Decoder, AdaptationLearnsRateAndPairs) {
   for (uint64_t seed = 1; seed <= 6; ++seed) {
     Rng rng(seed);
     SpinResult r;
-    spinner.Spin(*text, &rng, &r);
+    spinner.Spin(text, &rng, &r);
     bag.push_back(r.text);
   }
   AdaptOptions options;

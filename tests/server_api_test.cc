@@ -10,7 +10,6 @@
 
 #include "io/result_json.h"
 #include "test_util.h"
-#include "util/file_io.h"
 #include "trace/index.h"
 
 namespace unspin {
@@ -73,12 +72,11 @@ TEST(ServerApi, ScreenPassesSpunTextOnAndClearsCleanText) {
   EXPECT_EQ(j, Json(api.Detect(Body(kSpun), "application/json")));
   EXPECT_EQ(api.Screen(kSpun, "text/plain").body, spun.body);
 
-  auto clean = ReadFileToString(std::string(UNSPIN_DATA_DIR) + "/../examples/news.txt");
-  ASSERT_TRUE(clean.ok());
-  const ApiResponse cleared = api.Screen(Body(*clean), "");
+  const std::string clean = testing::NewsText();
+  const ApiResponse cleared = api.Screen(Body(clean), "");
   ASSERT_EQ(cleared.status, 200) << cleared.body;
   Decoder decoder(DefaultModel());
-  EXPECT_EQ(Json(cleared), ScreenAndDetectJson(decoder, *clean));
+  EXPECT_EQ(Json(cleared), ScreenAndDetectJson(decoder, clean));
   EXPECT_EQ(Json(cleared)["screened"], "clear");
   EXPECT_FALSE(Json(cleared)["spun"].get<bool>());
 

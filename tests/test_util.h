@@ -117,6 +117,19 @@ inline const Model& DefaultModel() {
 inline const Lexicon& DefaultLexicon() { return DefaultModel().lexicon(); }
 #endif
 
+#ifdef UNSPIN_DATA_DIR
+// examples/news.txt, the clean news text many tests decode or spin; a
+// missing file stops the test binary, as a missing default model does.
+inline std::string NewsText() {
+  auto text = ReadFileToString(std::string(UNSPIN_DATA_DIR) + "/../examples/news.txt");
+  if (!text.ok()) {
+    ADD_FAILURE() << text.status().message();
+    std::abort();
+  }
+  return *text;
+}
+#endif
+
 }  // namespace unspin::testing
 
 #endif  // UNSPIN_TESTS_TEST_UTIL_H_

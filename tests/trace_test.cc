@@ -23,6 +23,7 @@ namespace unspin {
 namespace {
 
 using testing::DefaultLexicon;
+using testing::NewsText;
 
 std::vector<uint64_t> Seq(std::initializer_list<uint64_t> v) { return v; }
 
@@ -169,8 +170,6 @@ std::string Spin(const std::string& text, const std::string& profile, double rat
   spinner.Spin(text, &rng, &r);
   return r.text;
 }
-
-std::string NewsText() { return ReadFileToString(std::string(UNSPIN_DATA_DIR) + "/../examples/news.txt").value(); }
 
 TEST(Fingerprint, SpunCopiesKeepTheirAnchorShingles) {
   // Two unrelated texts of about 160 words: the fixture's documents 1-4
