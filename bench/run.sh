@@ -5,8 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+. bench/common.sh
 python3 bench/make_corpus.py "$OUT/corpus.txt" 16
 export UNSPIN_BENCH_CORPUS="$OUT/corpus.txt"
 echo "## Kernels (one core)"

@@ -11,8 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+. bench/common.sh
 mkdir "$OUT/in"
 python3 - "$BUILD/eval/brown-test.jsonl" "$OUT/in" <<'PY'
 import json, sys

@@ -8,10 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
-OUT_DIR=$OUT
-. bench/timing.sh
+. bench/common.sh
 echo "## Decoder: documents of about 1,000 words (one core)"
 echo '```'
 "$BUILD/bench/decode_bench" 2>/dev/null

@@ -6,10 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
-OUT_DIR=$OUT
-. bench/timing.sh
+. bench/common.sh
 echo "## Language model: queries and load (one core)"
 echo '```'
 "$BUILD/bench/lm_bench" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true 2>/dev/null

@@ -10,10 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
-OUT_DIR=$OUT
-. bench/timing.sh
+. bench/common.sh
 cat "$BUILD/eval/brown-test.jsonl" "$BUILD/eval/brown-calibration.jsonl" >"$OUT/clean.jsonl"
 # Every 20th record spun, profile and rate in turn; the others as they are.
 python3 - "$OUT/clean.jsonl" "$OUT" <<'PY'

@@ -8,8 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+. bench/common.sh
 cat "$BUILD/eval/trace-distractors.jsonl" "$BUILD/eval/brown-test.jsonl" >"$OUT/docs.jsonl"
 DOCS=$(wc -l <"$OUT/docs.jsonl")
 echo "## Indexing $DOCS documents (whole process, GNU time)"
