@@ -75,6 +75,9 @@ struct ScreenResult {
   bool routed = false;
   double score = 0;   // on the decoder's log-odds scale
   bool pass = false;  // worth decoding
+
+  // Whether only some of the document's sentences were read.
+  bool sampled() const { return screened_words < words; }
 };
 
 // The score of `r` (its gain, words and listed phrases) by `channel`'s

@@ -49,7 +49,7 @@ nlohmann::json ScreenedJson(const ScreenResult& screen, const DecodeResult* deco
     nlohmann::json j = {{"screened", "clear"}, {"screen_score", screen.score}, {"spun", false}, {"words", screen.words}};
     // A long document is cleared on a sample of its sentences; the record
     // says how much of it was read.
-    if (screen.screened_words < screen.words) j["screened_words"] = screen.screened_words;
+    if (screen.sampled()) j["screened_words"] = screen.screened_words;
     return j;
   }
   nlohmann::json j = DetectJson(*decoded);

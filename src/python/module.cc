@@ -8,11 +8,11 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
-#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -221,7 +221,7 @@ class Engine {
       out["screened"] = "clear";
       out["spun"] = false;
       out["words"] = screen.words;
-      if (screen.screened_words < screen.words) out["screened_words"] = screen.screened_words;
+      if (screen.sampled()) out["screened_words"] = screen.screened_words;
     }
     out["screen_score"] = screen.score;
     return out;
